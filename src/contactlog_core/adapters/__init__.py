@@ -1,0 +1,1 @@
+"""Stores and sinks: the outside world behind the ports."""

@@ -1,0 +1,198 @@
+"""MemoryStore: the whole store in process memory, with the databases' semantics.
+
+A product feature, not a mock: host apps run their own fast tests on it.
+A unit of work holds the store's lock from start to end (as SQLite's
+``BEGIN IMMEDIATE`` does), stages its writes privately, and applies them
+all at once on success; an exception discards them. Saves check versions,
+so a stale save raises ``ConcurrencyConflict`` here just as in SQL.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import Generic, Protocol, TypeVar
+
+from contactlog_core.domain.audit import AuditEvent
+from contactlog_core.domain.logs import ContactLog, LogId
+from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
+from contactlog_core.errors import ConcurrencyConflict, ContactLogError, NotFound, ValidationError
+
+__all__ = ["MemoryStore"]
+
+
+class _Record(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
+
+
+R = TypeVar("R", bound=_Record)
+
+
+class _Table(Generic[R]):
+    """One kind of record: committed rows plus the rows a unit of work has staged."""
+
+    def __init__(self, kind: str, rows: dict[str, R]) -> None:
+        self._kind = kind
+        self._rows = rows
+        self._staged: dict[str, R] = {}
+
+    def lookup(self, key: str) -> R | None:
+        return self._staged.get(key, self._rows.get(key))
+
+    def get(self, key: str, visible: Callable[[R], bool] = lambda _: True) -> R:
+        row = self.lookup(key)
+        if row is None or not visible(row):
+            raise NotFound(self._kind, key)
+        return row
+
+    def add(self, row: R) -> None:
+        if self.lookup(row.id) is not None:
+            raise ValidationError(f"{self._kind}.id", f"{row.id!r} already exists")
+        self._staged[row.id] = row
+
+    def update(self, row: R, expected_version: int) -> None:
+        current = self.lookup(row.id)
+        actual = None if current is None else current.version
+        if actual != expected_version:
+            raise ConcurrencyConflict(self._kind, row.id, expected_version, actual)
+        self._staged[row.id] = row
+
+    def values(self) -> list[R]:
+        return list({**self._rows, **self._staged}.values())
+
+    def commit(self) -> None:
+        self._rows.update(self._staged)
+        self._staged = {}
+
+
+class _Organisations:
+    def __init__(self, table: _Table[Organisation]) -> None:
+        self._t = table
+
+    def add(self, org: Organisation) -> None:
+        self._t.add(org)
+
+    def get(self, org_id: OrgId) -> Organisation:
+        return self._t.get(org_id)
+
+
+class _Staff:
+    def __init__(self, table: _Table[Staff]) -> None:
+        self._t = table
+
+    def add(self, staff: Staff) -> None:
+        self._t.add(staff)
+
+    def get(self, org_id: OrgId, staff_id: StaffId) -> Staff:
+        return self._t.get(staff_id, lambda s: s.org_id == org_id)
+
+    def find(self, staff_id: StaffId) -> Staff:
+        return self._t.get(staff_id)
+
+    def list(self, org_id: OrgId) -> Sequence[Staff]:
+        return sorted(
+            (s for s in self._t.values() if s.org_id == org_id), key=lambda s: (s.name, s.id)
+        )
+
+
+class _Logs:
+    def __init__(self, table: _Table[ContactLog]) -> None:
+        self._t = table
+
+    def add(self, log: ContactLog) -> None:
+        self._t.add(log)
+
+    def get(self, org_id: OrgId, log_id: LogId) -> ContactLog:
+        return self._t.get(log_id, lambda log: log.org_id == org_id)
+
+    def update(self, log: ContactLog, *, expected_version: int) -> None:
+        self._t.update(log, expected_version)
+
+
+class _Audit:
+    def __init__(self, committed: list[AuditEvent]) -> None:
+        self._committed = committed
+        self.staged: list[AuditEvent] = []
+
+    def append(self, event: AuditEvent) -> None:
+        self.staged.append(event)
+
+    def events(
+        self, org_id: OrgId, *, entity_id: str | None = None, limit: int = 100
+    ) -> Sequence[AuditEvent]:
+        matching = [
+            e
+            for e in reversed(self._committed + self.staged)
+            if e.org_id == org_id and (entity_id is None or e.entity_id == entity_id)
+        ]
+        return matching[:limit]
+
+
+class _MemoryUnitOfWork:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._orgs: _Table[Organisation] = _Table("organisation", store._organisations)
+        self._staff: _Table[Staff] = _Table("staff", store._staff)
+        self._logs: _Table[ContactLog] = _Table("log", store._logs)
+        self.organisations = _Organisations(self._orgs)
+        self.staff = _Staff(self._staff)
+        self.logs = _Logs(self._logs)
+        self.audit = _Audit(store._audit)
+
+    def __enter__(self) -> _MemoryUnitOfWork:
+        self._store._lock.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None:
+                self._commit()
+        finally:
+            self._store._lock.release()
+
+    def _commit(self) -> None:
+        for table in (self._orgs, self._staff, self._logs):
+            table.commit()
+        self._store._audit.extend(self.audit.staged)
+        self.audit.staged = []
+
+
+class MemoryStore:
+    """A complete, thread-safe store in memory.
+
+    >>> store = MemoryStore()
+    >>> with store.unit_of_work() as uow:
+    ...     uow.organisations.get("nope")
+    Traceback (most recent call last):
+    ...
+    contactlog_core.errors.NotFound: no organisation with id 'nope'
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._organisations: dict[str, Organisation] = {}
+        self._staff: dict[str, Staff] = {}
+        self._logs: dict[str, ContactLog] = {}
+        self._audit: list[AuditEvent] = []
+        self._closed = False
+
+    def unit_of_work(self) -> _MemoryUnitOfWork:
+        if self._closed:
+            raise ContactLogError("the store is closed")
+        return _MemoryUnitOfWork(self)
+
+    def close(self) -> None:
+        self._closed = True
+
+    def __repr__(self) -> str:
+        return f"MemoryStore({len(self._logs)} logs)"

@@ -1,0 +1,66 @@
+"""What every service shares: the store, clock, policy and id source, and the save-with-audit step."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from contactlog_core.clock import Clock
+from contactlog_core.domain.audit import AuditEvent
+from contactlog_core.domain.events import Change
+from contactlog_core.domain.organisations import Actor, OrgId, Staff, StaffId
+from contactlog_core.errors import NotFound, ValidationError
+from contactlog_core.policy import Policy
+from contactlog_core.ports import Store, UnitOfWork
+from contactlog_core.serialization import unstructure
+
+__all__ = ["Context", "new_id"]
+
+
+def new_id() -> str:
+    """A fresh random id (32 hex digits)."""
+    return uuid.uuid4().hex
+
+
+@attrs.frozen
+class Context:
+    store: Store
+    clock: Clock
+    policy: Policy
+    ids: Callable[[], str] = new_id
+
+    def verified(self, uow: UnitOfWork, actor: object) -> Actor:
+        """The actor as stored now: a forged or stale organisation or role is not trusted."""
+        if not isinstance(actor, Actor):
+            raise ValidationError(
+                "actor", f"expected an Actor (see app.actor()), got {type(actor).__name__}"
+            )
+        try:
+            staff = uow.staff.get(actor.org_id, actor.staff_id)
+        except NotFound:
+            raise NotFound("staff", str(actor.staff_id)) from None
+        return Actor.of(staff)
+
+    def staff_of(self, uow: UnitOfWork, org_id: OrgId, staff_id: object) -> Staff:
+        if not isinstance(staff_id, str) or not staff_id:
+            raise ValidationError("staff_id", f"expected a staff id, got {staff_id!r:.60}")
+        return uow.staff.get(org_id, StaffId(staff_id))
+
+    def audit(self, uow: UnitOfWork, org_id: OrgId, entity: str, change: Change[Any]) -> None:
+        after = change.after
+        uow.audit.append(
+            AuditEvent(
+                id=self.ids(),
+                org_id=org_id,
+                entity=entity,
+                entity_id=str(after.id),
+                command=str(change.command),
+                actor=change.actor,
+                at=change.at,
+                before=None if change.before is None else unstructure(change.before),
+                after=unstructure(after),
+            )
+        )

@@ -1,0 +1,220 @@
+"""``app.logs``: the contact-log use cases, each one unit of work.
+
+Load, ask the pure domain, save with the version read, append the audit
+event, commit. The rules themselves live in ``domain.ownership``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pendulum import DateTime
+
+from contactlog_core.application.context import Context
+from contactlog_core.domain import log_commands as commands
+from contactlog_core.domain import validation as check
+from contactlog_core.domain.events import Change
+from contactlog_core.domain.logs import (
+    Channel,
+    ContactLog,
+    ContactRef,
+    FollowUpDraft,
+    FollowUpId,
+    LogId,
+    Priority,
+)
+from contactlog_core.domain.organisations import Actor
+from contactlog_core.errors import LockedByOther, NotFound, ValidationError
+from contactlog_core.policy import Policy
+from contactlog_core.ports import UnitOfWork
+
+__all__ = ["LogService"]
+
+# (log, actor, now, policy) -> change: the shape of a transition bound to its arguments.
+_Decide = Callable[[ContactLog, Actor, DateTime, Policy], Change[ContactLog]]
+
+
+class LogService:
+    """Record, lock, hand over, amend and close contact logs."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def record(
+        self,
+        actor: Actor,
+        *,
+        subject: str,
+        contact: ContactRef | None = None,
+        channel: Channel | str = Channel.PHONE,
+        notes: str = "",
+        priority: Priority | str = Priority.NORMAL,
+        follow_up: FollowUpDraft | None = None,
+        follow_ups: Sequence[FollowUpDraft] = (),
+    ) -> ContactLog:
+        """Record a contact; the new log is ``IN_PROGRESS`` and locked to ``actor``."""
+        drafts = [*([] if follow_up is None else [follow_up]), *_sequence(follow_ups, "follow_ups")]
+        with self._ctx.store.unit_of_work() as uow:
+            me = self._ctx.verified(uow, actor)
+            now = self._ctx.clock.now()
+            for draft in drafts:
+                self._check_assignees(uow, me, draft)
+            change = commands.record(
+                log_id=LogId(self._ctx.ids()),
+                actor=me,
+                now=now,
+                contact=contact,
+                subject=subject,
+                channel=channel,
+                notes=notes,
+                priority=priority,
+                follow_ups=[
+                    commands.new_follow_up(FollowUpId(self._ctx.ids()), d, now) for d in drafts
+                ],
+            )
+            uow.logs.add(change.after)
+            self._ctx.audit(uow, me.org_id, "log", change)
+            return change.after
+
+    def get(self, actor: Actor, log_id: str) -> ContactLog:
+        """One log of ``actor``'s organisation, or ``NotFound``."""
+        with self._ctx.store.unit_of_work() as uow:
+            me = self._ctx.verified(uow, actor)
+            return uow.logs.get(me.org_id, _log_id(log_id))
+
+    def take(self, actor: Actor, log_id: str) -> ContactLog:
+        """Lock an ``OPEN`` log; ``LockedByOther`` names the holder of a held one."""
+        return self._run(actor, log_id, commands.take)
+
+    def force_take(self, actor: Actor, log_id: str) -> ContactLog:
+        """Take a log from a holder whose role ``actor`` outranks."""
+
+        def decide(
+            uow: UnitOfWork, log: ContactLog, me: Actor, now: DateTime
+        ) -> Change[ContactLog]:
+            holder = self._holder_role(uow, log)
+            return commands.force_take(log, me, now, self._ctx.policy, holder_role=holder or "")
+
+        return self._run_in(actor, log_id, decide)
+
+    def assign(self, actor: Actor, log_id: str, assignee_id: str) -> ContactLog:
+        """Hand the lock to a colleague: allowed to whoever could lock the log now."""
+
+        def decide(
+            uow: UnitOfWork, log: ContactLog, me: Actor, now: DateTime
+        ) -> Change[ContactLog]:
+            assignee = self._ctx.staff_of(uow, me.org_id, assignee_id)
+            holder = self._holder_role(uow, log)
+            return commands.assign(
+                log, me, now, self._ctx.policy, assignee=assignee, holder_role=holder
+            )
+
+        return self._run_in(actor, log_id, decide)
+
+    def surrender(self, actor: Actor, log_id: str) -> ContactLog:
+        """Release the lock; the log is ``OPEN`` for anyone to take."""
+        return self._run(actor, log_id, commands.surrender)
+
+    def amend(self, actor: Actor, log_id: str, **fields: Any) -> ContactLog:
+        """Change subject, notes, priority, channel or contact of a log ``actor`` holds."""
+        return self._run(
+            actor, log_id, lambda log, me, now, p: commands.amend(log, me, now, p, **fields)
+        )
+
+    def complete(self, actor: Actor, log_id: str) -> ContactLog:
+        """Close a log ``actor`` holds; its follow-ups stop being outstanding."""
+        return self._run(actor, log_id, commands.complete)
+
+    def reopen(self, actor: Actor, log_id: str) -> ContactLog:
+        """Bring a completed log back, locked to ``actor`` (needs ``reopen_log``)."""
+        return self._run(actor, log_id, commands.reopen)
+
+    def add_follow_up(self, actor: Actor, log_id: str, follow_up: FollowUpDraft) -> ContactLog:
+        """Add a follow-up to a log ``actor`` holds."""
+
+        def decide(
+            uow: UnitOfWork, log: ContactLog, me: Actor, now: DateTime
+        ) -> Change[ContactLog]:
+            self._check_assignees(uow, me, follow_up)
+            new = commands.new_follow_up(FollowUpId(self._ctx.ids()), follow_up, now)
+            return commands.add_follow_up(log, me, now, self._ctx.policy, new)
+
+        return self._run_in(actor, log_id, decide)
+
+    def reschedule_follow_up(
+        self, actor: Actor, log_id: str, follow_up_id: str, due_at: DateTime
+    ) -> ContactLog:
+        """Move an outstanding follow-up to a new due date (not in the past)."""
+        return self._run(
+            actor,
+            log_id,
+            lambda log, me, now, p: commands.reschedule_follow_up(
+                log, me, now, p, follow_up_id, due_at
+            ),
+        )
+
+    def complete_follow_up(self, actor: Actor, log_id: str, follow_up_id: str) -> ContactLog:
+        """Mark an outstanding follow-up done."""
+        return self._run(
+            actor,
+            log_id,
+            lambda log, me, now, p: commands.complete_follow_up(log, me, now, p, follow_up_id),
+        )
+
+    def _run(self, actor: Actor, log_id: str, decide: _Decide) -> ContactLog:
+        return self._run_in(
+            actor, log_id, lambda _uow, log, me, now: decide(log, me, now, self._ctx.policy)
+        )
+
+    def _run_in(
+        self,
+        actor: Actor,
+        log_id: str,
+        decide: Callable[[UnitOfWork, ContactLog, Actor, DateTime], Change[ContactLog]],
+    ) -> ContactLog:
+        key = _log_id(log_id)
+        with self._ctx.store.unit_of_work() as uow:
+            me = self._ctx.verified(uow, actor)
+            log = uow.logs.get(me.org_id, key)
+            try:
+                change = decide(uow, log, me, self._ctx.clock.now())
+            except LockedByOther as e:
+                raise _named(uow, log, e) from None
+            uow.logs.update(change.after, expected_version=log.version)
+            self._ctx.audit(uow, me.org_id, "log", change)
+            return change.after
+
+    def _holder_role(self, uow: UnitOfWork, log: ContactLog) -> str | None:
+        if log.owner is None:
+            return None
+        return uow.staff.get(log.org_id, log.owner).role
+
+    def _check_assignees(self, uow: UnitOfWork, me: Actor, draft: FollowUpDraft) -> None:
+        # Follow-up people must be colleagues: another organisation's staff do not exist here.
+        if not isinstance(draft, FollowUpDraft):
+            raise ValidationError(
+                "follow_up", f"expected a FollowUpDraft, got {type(draft).__name__}"
+            )
+        for person in (draft.assigned_to, draft.forward_to):
+            if person is not None:
+                self._ctx.staff_of(uow, me.org_id, person)
+
+
+def _named(uow: UnitOfWork, log: ContactLog, error: LockedByOther) -> LockedByOther:
+    # The domain knows the holder's id; the caller also wants a name to show.
+    try:
+        name = uow.staff.get(log.org_id, log.owner).name if log.owner else ""
+    except NotFound:
+        name = ""
+    return LockedByOther(error.log_id, error.owner, error.command, owner_name=name)
+
+
+def _log_id(value: object) -> LogId:
+    return LogId(check.identifier(value, "log_id"))
+
+
+def _sequence(value: object, field: str) -> list[Any]:
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence):
+        raise ValidationError(field, f"expected a list, got {type(value).__name__}")
+    return list(value)

@@ -1,0 +1,103 @@
+"""The seed scenario, told step by step: what ``contactlog demo`` prints."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+import pendulum
+
+from contactlog_core.adapters.memory import MemoryStore
+from contactlog_core.application import ContactLogApp
+from contactlog_core.clock import ManualClock
+from contactlog_core.domain.logs import ContactLog, ContactRef, FollowUpDraft, Priority
+from contactlog_core.domain.organisations import Actor, Organisation
+from contactlog_core.errors import ContactLogError
+
+__all__ = ["run_demo"]
+
+
+def run_demo(out: TextIO) -> None:
+    """Print the ownership walk-through of DESIGN.md's seed scenario to ``out``."""
+    clock = ManualClock(pendulum.datetime(2026, 11, 2, 8, 45, tz="Europe/London"))
+    app = ContactLogApp(MemoryStore(), clock=clock)
+    org = app.organisations.create("Northfield Primary", timezone="Europe/London")
+    alice = app.staff.add(org.id, name="Alice Smith", role="office_admin")
+    bob = app.staff.add(org.id, name="Bob Jones", role="office_admin")
+    hana = app.staff.add(org.id, name="Hana Patel", role="school_admin")
+    names: dict[str, str] = {s.id: f"{s.name} ({s.role})" for s in (alice, bob, hana)}
+
+    def say(text: str) -> None:
+        print(text, file=out)
+
+    def show(log: ContactLog) -> None:
+        holder = names.get(log.owner, "nobody") if log.owner else "nobody"
+        say(f"    status {log.status}, held by {holder}, version {log.version}")
+        for f in log.outstanding_follow_ups:
+            due = f.due_at.in_timezone(org.timezone).format("ddd D MMM YYYY HH:mm zz")
+            say(f"    follow-up due {due}: {f.reason} [{f.priority}]")
+
+    def refused(step: str, call: Callable[[], object]) -> None:
+        try:
+            call()
+        except ContactLogError as e:
+            say(f"  {step}\n    refused: {type(e).__name__}: {e}")
+
+    say(
+        f"{org.name} ({org.timezone}), {clock.now().in_timezone(org.timezone).format('dddd D MMMM YYYY')}"
+    )
+    say(f"  staff: {', '.join(names.values())}\n")
+
+    me, bob_a, hana_a = app.actor(alice.id), app.actor(bob.id), app.actor(hana.id)
+    log = app.logs.record(
+        me,
+        subject="Parent called about the bus",
+        contact=ContactRef(id="parent-1042", display_name="Sam Carter (parent of Lily)"),
+        follow_up=FollowUpDraft(due_at=clock.now().add(days=1, hours=1), reason="call back"),
+    )
+    say("1. Alice records a call from Sam Carter; the log is locked to her.")
+    show(log)
+    clock.advance(minutes=20)
+    refused("2. Bob tries to take it.", lambda: app.logs.take(bob_a, log.id))
+    log = app.logs.add_follow_up(
+        me,
+        log.id,
+        FollowUpDraft(
+            due_at=clock.now().add(days=3), reason="check the new route", priority=Priority.HIGH
+        ),
+    )
+    say("3. Alice adds a second follow-up, then surrenders the log.")
+    log = app.logs.surrender(me, log.id)
+    show(log)
+    clock.advance(minutes=5)
+    log = app.logs.take(bob_a, log.id)
+    say("4. Bob takes the open log.")
+    show(log)
+    refused(
+        "5. Alice, an office admin like Bob, tries to force-take it.",
+        lambda: app.logs.force_take(me, log.id),
+    )
+    clock.advance(hours=2)
+    log = app.logs.force_take(hana_a, log.id)
+    say("6. Hana, a school admin, outranks Bob and force-takes it.")
+    show(log)
+    log = app.logs.complete(hana_a, log.id)
+    say("7. Hana completes it: the lock is released and no follow-up is outstanding.")
+    show(log)
+    say(f"    completed by {names[log.completed_by or alice.id]}")
+    _history(app, hana_a, log, names, org, say)
+
+
+def _history(
+    app: ContactLogApp,
+    actor: Actor,
+    log: ContactLog,
+    names: dict[str, str],
+    org: Organisation,
+    say: Callable[[str], None],
+) -> None:
+    say("\nAudit trail of the log, oldest first:")
+    for event in reversed(app.audit.events(actor, entity_id=log.id)):
+        when = event.at.in_timezone(org.timezone).format("HH:mm")
+        who = names.get(event.actor, "system") if event.actor else "system"
+        say(f"  {when}  {event.command:<14} by {who}")

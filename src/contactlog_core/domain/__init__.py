@@ -1,0 +1,1 @@
+"""The pure domain: entities, rule tables and transitions. No I/O, no clock."""

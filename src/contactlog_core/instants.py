@@ -1,0 +1,42 @@
+"""Aware instants: the one gate every datetime passes on its way in.
+
+A foundation module (below the domain) so that the domain, the clock and the
+converter all share one definition of "aware".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pendulum
+from pendulum import DateTime
+
+from contactlog_core.errors import ValidationError
+
+__all__ = ["DateTime", "require_aware", "require_timezone"]
+
+
+def require_aware(value: object, field: str) -> DateTime:
+    """Return ``value`` as a pendulum instant in UTC, or refuse it.
+
+    A naive datetime has no meaning for a log shared across time zones, so it
+    is refused rather than guessed.
+    """
+    if not isinstance(value, dt.datetime):
+        raise ValidationError(
+            field, f"expected a timezone-aware datetime, got {type(value).__name__}"
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(field, "a naive datetime has no time zone; pass an aware one")
+    return pendulum.instance(value).in_timezone("UTC")
+
+
+def require_timezone(value: object, field: str = "timezone") -> str:
+    """Return ``value`` if it names a known IANA time zone, or refuse it."""
+    if not isinstance(value, str) or not value:
+        raise ValidationError(field, "expected an IANA time zone name such as 'Europe/London'")
+    try:
+        pendulum.timezone(value)
+    except Exception as e:  # pendulum raises several types for unknown names
+        raise ValidationError(field, f"unknown time zone {value!r}") from e
+    return value

@@ -1,0 +1,110 @@
+"""The ports: what the application needs from a store, as ``typing.Protocol``\\ s.
+
+A store hands out units of work. A unit of work is a context manager: what
+it writes becomes visible to others only when the ``with`` block ends
+without an exception, and none of it does otherwise. Every read and write
+names the organisation, so no repository call crosses organisations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Protocol
+
+from contactlog_core.domain.audit import AuditEvent
+from contactlog_core.domain.logs import ContactLog, LogId
+from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
+
+__all__ = [
+    "AuditRepository",
+    "LogRepository",
+    "OrganisationRepository",
+    "StaffRepository",
+    "Store",
+    "TagExtractor",
+    "UnitOfWork",
+]
+
+
+class OrganisationRepository(Protocol):
+    def add(self, org: Organisation) -> None: ...
+
+    def get(self, org_id: OrgId) -> Organisation:
+        """The organisation, or ``NotFound``."""
+        ...
+
+
+class StaffRepository(Protocol):
+    def add(self, staff: Staff) -> None: ...
+
+    def get(self, org_id: OrgId, staff_id: StaffId) -> Staff:
+        """The staff member of ``org_id``, or ``NotFound`` (also for another organisation's)."""
+        ...
+
+    def find(self, staff_id: StaffId) -> Staff:
+        """The staff member in whichever organisation: only for building an actor."""
+        ...
+
+    def list(self, org_id: OrgId) -> Sequence[Staff]: ...
+
+
+class LogRepository(Protocol):
+    def add(self, log: ContactLog) -> None: ...
+
+    def get(self, org_id: OrgId, log_id: LogId) -> ContactLog:
+        """The log of ``org_id``, or ``NotFound`` (also for another organisation's)."""
+        ...
+
+    def update(self, log: ContactLog, *, expected_version: int) -> None:
+        """Replace the stored log if it is still at ``expected_version``, else ``ConcurrencyConflict``."""
+        ...
+
+
+class AuditRepository(Protocol):
+    def append(self, event: AuditEvent) -> None: ...
+
+    def events(
+        self, org_id: OrgId, *, entity_id: str | None = None, limit: int = 100
+    ) -> Sequence[AuditEvent]:
+        """Events of ``org_id`` (of one record when ``entity_id`` is given), newest first."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    @property
+    def organisations(self) -> OrganisationRepository: ...
+
+    @property
+    def staff(self) -> StaffRepository: ...
+
+    @property
+    def logs(self) -> LogRepository: ...
+
+    @property
+    def audit(self) -> AuditRepository: ...
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Commit when the block succeeded, roll back when it raised."""
+        ...
+
+
+class Store(Protocol):
+    def unit_of_work(self) -> UnitOfWork:
+        """A new unit of work; use it as ``with store.unit_of_work() as uow: ...``."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class TagExtractor(Protocol):
+    """Picks up to ``k`` tags (short phrases a person would search for) from ``text``."""
+
+    def extract(self, text: str, *, k: int = 5, language: str = "en") -> list[str]: ...

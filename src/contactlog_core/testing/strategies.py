@@ -78,6 +78,11 @@ def aware_datetimes(
     )
 
 
+def _plain(instant: DateTime) -> dt.datetime:
+    # st.datetimes wants stdlib naive bounds; instants here are all UTC.
+    return dt.datetime(*instant.in_timezone("UTC").timetuple()[:6])
+
+
 def policies(max_roles: int = 4) -> st.SearchStrategy[Policy]:
     """Valid policies: distinct role names and ranks, grants to known roles; shrinks to one role."""
 
@@ -139,7 +144,7 @@ def contact_refs() -> st.SearchStrategy[ContactRef]:
 
 def follow_up_drafts(after: DateTime | None = None) -> st.SearchStrategy[FollowUpDraft]:
     """Drafts due after ``after`` (default: any instant)."""
-    start = _EPOCH if after is None else after.naive()
+    start = _EPOCH if after is None else _plain(after)
     return st.builds(
         FollowUpDraft,
         due_at=aware_datetimes(min_value=start),
@@ -158,13 +163,13 @@ def follow_ups() -> st.SearchStrategy[FollowUp]:
         created = draw(aware_datetimes())
         return FollowUp(
             id=FollowUpId(draw(ids("fu_"))),
-            due_at=draw(aware_datetimes(min_value=created.naive())),
+            due_at=draw(aware_datetimes(min_value=_plain(created))),
             reason=draw(st.text(max_size=60)),
             assigned_to=draw(st.none() | ids("staff_").map(StaffId)),
             forward_to=draw(st.none() | ids("staff_").map(StaffId)),
             priority=draw(st.sampled_from(Priority)),
             created_at=created,
-            done_at=draw(st.none() | aware_datetimes(min_value=created.naive())),
+            done_at=draw(st.none() | aware_datetimes(min_value=_plain(created))),
         )
 
     return build()
@@ -179,7 +184,7 @@ def contact_logs(org_id: str | None = None) -> st.SearchStrategy[ContactLog]:
         creator = StaffId(draw(ids("staff_")))
         owner = StaffId(draw(ids("staff_"))) if status is LogStatus.IN_PROGRESS else None
         created = draw(aware_datetimes())
-        updated = draw(aware_datetimes(min_value=created.naive()))
+        updated = draw(aware_datetimes(min_value=_plain(created)))
         completed = status is LogStatus.COMPLETED
         fus = draw(st.lists(follow_ups(), max_size=3, unique_by=lambda f: f.id))
         return ContactLog(

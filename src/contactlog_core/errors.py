@@ -14,6 +14,7 @@ __all__ = [
     "LockedByOther",
     "NotFound",
     "PermissionDenied",
+    "StoreUnavailable",
     "ValidationError",
 ]
 
@@ -113,3 +114,21 @@ class ConcurrencyConflict(ContactLogError, RuntimeError):
     def message(self) -> str:
         found = "gone" if self.actual is None else f"at version {self.actual}"
         return f"{self.kind} {self.id} changed meanwhile: expected version {self.expected}, found {found}"
+
+
+class StoreUnavailable(ContactLogError, RuntimeError):
+    """The store could not do ``operation`` (busy past its timeout, disk full, closed...).
+
+    Nothing of the unit of work was kept. ``retryable`` says whether trying
+    again later may succeed (a busy database) or not (a corrupt file).
+    """
+
+    def __init__(self, operation: str, reason: str, retryable: bool = False) -> None:
+        super().__init__(operation, reason, retryable)
+        self.operation = operation
+        self.reason = reason
+        self.retryable = retryable
+
+    def message(self) -> str:
+        again = " (try again)" if self.retryable else ""
+        return f"the store could not {self.operation}: {self.reason}{again}"

@@ -97,8 +97,12 @@ class UnitOfWork(Protocol):
 
 
 class Store(Protocol):
-    def unit_of_work(self) -> UnitOfWork:
-        """A new unit of work; use it as ``with store.unit_of_work() as uow: ...``."""
+    def unit_of_work(self, *, read_only: bool = False) -> UnitOfWork:
+        """A new unit of work; use it as ``with store.unit_of_work() as uow: ...``.
+
+        A ``read_only`` one promises to write nothing, so a store may let it
+        run beside a writer instead of waiting for the write lock.
+        """
         ...
 
     def close(self) -> None: ...

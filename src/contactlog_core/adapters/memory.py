@@ -17,7 +17,7 @@ from typing import Generic, Protocol, TypeVar
 from contactlog_core.domain.audit import AuditEvent
 from contactlog_core.domain.logs import ContactLog, LogId
 from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
-from contactlog_core.errors import ConcurrencyConflict, ContactLogError, NotFound, ValidationError
+from contactlog_core.errors import ConcurrencyConflict, NotFound, StoreUnavailable, ValidationError
 
 __all__ = ["MemoryStore"]
 
@@ -186,9 +186,10 @@ class MemoryStore:
         self._audit: list[AuditEvent] = []
         self._closed = False
 
-    def unit_of_work(self) -> _MemoryUnitOfWork:
+    def unit_of_work(self, *, read_only: bool = False) -> _MemoryUnitOfWork:
+        # Readers take the lock too: a dict is not safe to read while another thread commits.
         if self._closed:
-            raise ContactLogError("the store is closed")
+            raise StoreUnavailable("open a unit of work", "the store is closed")
         return _MemoryUnitOfWork(self)
 
     def close(self) -> None:

@@ -57,7 +57,7 @@ class ContactLogApp:
     def actor(self, staff_id: str) -> Actor:
         """The actor for a staff member the host app has authenticated."""
         key = StaffId(check.identifier(staff_id, "staff_id"))
-        with self.store.unit_of_work() as uow:
+        with self.store.unit_of_work(read_only=True) as uow:
             return Actor.of(uow.staff.find(key))
 
     def close(self) -> None:

@@ -79,7 +79,7 @@ class LogService:
 
     def get(self, actor: Actor, log_id: str) -> ContactLog:
         """One log of ``actor``'s organisation, or ``NotFound``."""
-        with self._ctx.store.unit_of_work() as uow:
+        with self._ctx.store.unit_of_work(read_only=True) as uow:
             me = self._ctx.verified(uow, actor)
             return uow.logs.get(me.org_id, _log_id(log_id))
 

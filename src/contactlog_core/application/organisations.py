@@ -35,7 +35,7 @@ class OrganisationService:
 
     def get(self, org_id: str) -> Organisation:
         """The organisation with this id, or ``NotFound``."""
-        with self._ctx.store.unit_of_work() as uow:
+        with self._ctx.store.unit_of_work(read_only=True) as uow:
             return uow.organisations.get(OrgId(check.identifier(org_id, "org_id")))
 
 
@@ -64,12 +64,12 @@ class StaffService:
 
     def get(self, actor: Actor, staff_id: str) -> Staff:
         """A colleague of ``actor``, or ``NotFound``."""
-        with self._ctx.store.unit_of_work() as uow:
+        with self._ctx.store.unit_of_work(read_only=True) as uow:
             me = self._ctx.verified(uow, actor)
             return self._ctx.staff_of(uow, me.org_id, staff_id)
 
     def list(self, actor: Actor) -> list[Staff]:
         """Everyone in ``actor``'s organisation, by name."""
-        with self._ctx.store.unit_of_work() as uow:
+        with self._ctx.store.unit_of_work(read_only=True) as uow:
             me = self._ctx.verified(uow, actor)
             return list(uow.staff.list(me.org_id))

@@ -1,0 +1,170 @@
+"""The SQLite repositories: plain SQL from ``queries``, rows mapped by ``rows``."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import attrs
+
+from contactlog_core.adapters.sqlite import queries as q
+from contactlog_core.adapters.sqlite import rows
+from contactlog_core.domain.audit import AuditEvent
+from contactlog_core.domain.logs import ContactLog, LogId
+from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
+from contactlog_core.errors import ConcurrencyConflict, NotFound, StoreUnavailable, ValidationError
+
+__all__ = ["Database", "translated"]
+
+_BUSY = ("database is locked", "database table is locked", "database is busy")
+
+
+@contextmanager
+def translated(operation: str) -> Iterator[None]:
+    """Turn driver exceptions into the library's own, at the transaction boundary."""
+    try:
+        yield
+    except sqlite3.IntegrityError as e:
+        raise ValidationError("record", f"the database refused it: {e}") from e
+    except sqlite3.OperationalError as e:
+        busy = any(text in str(e) for text in _BUSY)
+        raise StoreUnavailable(operation, str(e), retryable=busy) from e
+    except sqlite3.Error as e:
+        raise StoreUnavailable(operation, f"{type(e).__name__}: {e}") from e
+
+
+class Database:
+    """One connection inside one unit of work: runs statements, translating errors."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def run(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        with translated("run a statement"):
+            return self.conn.execute(sql, params)
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.run(sql, params).fetchone()
+        return row
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        return self.run(sql, params).fetchall()
+
+
+class SqliteOrganisations:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def add(self, org: Organisation) -> None:
+        if self._db.one(q.SELECT_ORGANISATION, (org.id,)) is not None:
+            raise ValidationError("organisation.id", f"{org.id!r} already exists")
+        self._db.run(
+            q.INSERT_ORGANISATION,
+            {**_plain(org), "created_at": rows.to_micros(org.created_at)},
+        )
+
+    def get(self, org_id: OrgId) -> Organisation:
+        row = self._db.one(q.SELECT_ORGANISATION, (org_id,))
+        if row is None:
+            raise NotFound("organisation", org_id)
+        return rows.organisation_from_row(row)
+
+
+class SqliteStaff:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def add(self, staff: Staff) -> None:
+        if self._db.one(q.SELECT_STAFF, (staff.id,)) is not None:
+            raise ValidationError("staff.id", f"{staff.id!r} already exists")
+        self._db.run(
+            q.INSERT_STAFF, {**_plain(staff), "created_at": rows.to_micros(staff.created_at)}
+        )
+
+    def get(self, org_id: OrgId, staff_id: StaffId) -> Staff:
+        row = self._db.one(q.SELECT_STAFF_OF_ORG, (staff_id, org_id))
+        if row is None:
+            raise NotFound("staff", staff_id)
+        return rows.staff_from_row(row)
+
+    def find(self, staff_id: StaffId) -> Staff:
+        row = self._db.one(q.SELECT_STAFF, (staff_id,))
+        if row is None:
+            raise NotFound("staff", staff_id)
+        return rows.staff_from_row(row)
+
+    def list(self, org_id: OrgId) -> Sequence[Staff]:
+        return [rows.staff_from_row(r) for r in self._db.all(q.LIST_STAFF, (org_id,))]
+
+
+class SqliteLogs:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        # What this unit of work read, so a save writes only the follow-ups that changed.
+        self._loaded: dict[str, ContactLog] = {}
+
+    def add(self, log: ContactLog) -> None:
+        if self._db.one("SELECT 1 FROM logs WHERE id = ?", (log.id,)) is not None:
+            raise ValidationError("log.id", f"{log.id!r} already exists")
+        self._db.run(q.INSERT_LOG, rows.log_params(log))
+        self._write_follow_ups(log, previous=None)
+        self._loaded[log.id] = log
+
+    def get(self, org_id: OrgId, log_id: LogId) -> ContactLog:
+        row = self._db.one(q.SELECT_LOG, (log_id, org_id))
+        if row is None:
+            raise NotFound("log", log_id)
+        follow_ups = [
+            rows.follow_up_from_row(r) for r in self._db.all(q.SELECT_FOLLOW_UPS, (log_id,))
+        ]
+        log = rows.log_from_row(row, follow_ups)
+        self._loaded[log.id] = log
+        return log
+
+    def update(self, log: ContactLog, *, expected_version: int) -> None:
+        changed = self._db.run(
+            q.UPDATE_LOG, {**rows.log_params(log), "expected_version": expected_version}
+        )
+        if changed.rowcount != 1:
+            row = self._db.one(q.SELECT_LOG_VERSION, (log.id, log.org_id))
+            raise ConcurrencyConflict(
+                "log", log.id, expected_version, None if row is None else row[0]
+            )
+        self._write_follow_ups(log, previous=self._loaded.get(log.id))
+        self._loaded[log.id] = log
+
+    def _write_follow_ups(self, log: ContactLog, previous: ContactLog | None) -> None:
+        before = {} if previous is None else {f.id: f for f in previous.follow_ups}
+        for position, fu in enumerate(log.follow_ups):
+            if before.get(fu.id) != fu:
+                params = rows.follow_up_params(log.id, position, fu)
+                if self._db.run(q.UPSERT_FOLLOW_UP, params).rowcount != 1:
+                    raise ValidationError("follow_up.id", f"{fu.id!r} belongs to another log")
+
+
+class SqliteAudit:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def append(self, event: AuditEvent) -> None:
+        self._db.run(q.INSERT_AUDIT_EVENT, rows.audit_params(event, _encode))
+
+    def events(
+        self, org_id: OrgId, *, entity_id: str | None = None, limit: int = 100
+    ) -> Sequence[AuditEvent]:
+        if entity_id is None:
+            found = self._db.all(q.AUDIT_EVENTS_OF_ORG, (org_id, limit))
+        else:
+            found = self._db.all(q.AUDIT_EVENTS_OF_ENTITY, (org_id, entity_id, limit))
+        return [rows.audit_from_row(r, json.loads) for r in found]
+
+
+def _encode(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _plain(entity: Organisation | Staff) -> dict[str, Any]:
+    return attrs.asdict(entity, recurse=False)

@@ -1,0 +1,177 @@
+"""Rows to entities and back: instants as integer microseconds in UTC."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+import pendulum
+from pendulum import DateTime
+
+from contactlog_core.domain.audit import AuditEvent
+from contactlog_core.domain.logs import (
+    Channel,
+    ContactLog,
+    ContactRef,
+    FollowUp,
+    FollowUpId,
+    LogId,
+    LogStatus,
+    Priority,
+)
+from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
+
+__all__ = [
+    "from_micros",
+    "log_from_row",
+    "log_params",
+    "organisation_from_row",
+    "staff_from_row",
+    "to_micros",
+]
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICRO = dt.timedelta(microseconds=1)
+_UTC = pendulum.UTC
+
+
+def to_micros(instant: dt.datetime) -> int:
+    # Plain datetime arithmetic: pendulum's own subtraction yields an Interval.
+    return dt.datetime.__sub__(instant, _EPOCH) // _MICRO
+
+
+def from_micros(micros: int) -> DateTime:
+    return pendulum.instance(_EPOCH + dt.timedelta(microseconds=micros), tz=_UTC)
+
+
+def _maybe_micros(instant: dt.datetime | None) -> int | None:
+    return None if instant is None else to_micros(instant)
+
+
+def _maybe_instant(micros: int | None) -> DateTime | None:
+    return None if micros is None else from_micros(micros)
+
+
+def organisation_from_row(row: sqlite3.Row) -> Organisation:
+    return Organisation(
+        id=OrgId(row["id"]),
+        name=row["name"],
+        timezone=row["timezone"],
+        created_at=from_micros(row["created_at"]),
+        version=row["version"],
+    )
+
+
+def staff_from_row(row: sqlite3.Row) -> Staff:
+    return Staff(
+        id=StaffId(row["id"]),
+        org_id=OrgId(row["org_id"]),
+        name=row["name"],
+        role=row["role"],
+        created_at=from_micros(row["created_at"]),
+        version=row["version"],
+    )
+
+
+def log_params(log: ContactLog) -> dict[str, Any]:
+    """The ``logs`` columns of ``log`` as named parameters."""
+    return {
+        "id": log.id,
+        "org_id": log.org_id,
+        "contact_id": None if log.contact is None else log.contact.id,
+        "contact_name": None if log.contact is None else log.contact.display_name,
+        "channel": log.channel.value,
+        "subject": log.subject,
+        "notes": log.notes,
+        "priority": log.priority.value,
+        "status": log.status.value,
+        "owner": log.owner,
+        "created_by": log.created_by,
+        "created_at": to_micros(log.created_at),
+        "updated_at": to_micros(log.updated_at),
+        "completed_by": log.completed_by,
+        "completed_at": _maybe_micros(log.completed_at),
+        "version": log.version,
+    }
+
+
+def follow_up_params(log_id: str, position: int, fu: FollowUp) -> dict[str, Any]:
+    return {
+        "id": fu.id,
+        "log_id": log_id,
+        "position": position,
+        "due_at": to_micros(fu.due_at),
+        "reason": fu.reason,
+        "assigned_to": fu.assigned_to,
+        "forward_to": fu.forward_to,
+        "priority": fu.priority.value,
+        "created_at": to_micros(fu.created_at),
+        "done_at": _maybe_micros(fu.done_at),
+    }
+
+
+def follow_up_from_row(row: sqlite3.Row) -> FollowUp:
+    return FollowUp(
+        id=FollowUpId(row["id"]),
+        due_at=from_micros(row["due_at"]),
+        reason=row["reason"],
+        assigned_to=row["assigned_to"],
+        forward_to=row["forward_to"],
+        priority=Priority(row["priority"]),
+        created_at=from_micros(row["created_at"]),
+        done_at=_maybe_instant(row["done_at"]),
+    )
+
+
+def log_from_row(row: sqlite3.Row, follow_ups: Sequence[FollowUp]) -> ContactLog:
+    contact = None
+    if row["contact_id"] is not None:
+        contact = ContactRef(id=row["contact_id"], display_name=row["contact_name"])
+    return ContactLog(
+        id=LogId(row["id"]),
+        org_id=OrgId(row["org_id"]),
+        contact=contact,
+        channel=Channel(row["channel"]),
+        subject=row["subject"],
+        notes=row["notes"],
+        priority=Priority(row["priority"]),
+        status=LogStatus(row["status"]),
+        owner=row["owner"],
+        created_by=StaffId(row["created_by"]),
+        created_at=from_micros(row["created_at"]),
+        updated_at=from_micros(row["updated_at"]),
+        completed_by=row["completed_by"],
+        completed_at=_maybe_instant(row["completed_at"]),
+        follow_ups=tuple(follow_ups),
+        version=row["version"],
+    )
+
+
+def audit_params(event: AuditEvent, encode: Any) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "org_id": event.org_id,
+        "entity": event.entity,
+        "entity_id": event.entity_id,
+        "command": event.command,
+        "actor": event.actor,
+        "at": to_micros(event.at),
+        "before": None if event.before is None else encode(event.before),
+        "after": None if event.after is None else encode(event.after),
+    }
+
+
+def audit_from_row(row: sqlite3.Row, decode: Any) -> AuditEvent:
+    return AuditEvent(
+        id=row["id"],
+        org_id=OrgId(row["org_id"]),
+        entity=row["entity"],
+        entity_id=row["entity_id"],
+        command=row["command"],
+        actor=row["actor"],
+        at=from_micros(row["at"]),
+        before=None if row["before"] is None else decode(row["before"]),
+        after=None if row["after"] is None else decode(row["after"]),
+    )

@@ -1,0 +1,26 @@
+"""The adapter contract suite: every store is held to these tests.
+
+Subclass each contract in your own test module and supply one fixture,
+``store``, that yields a fresh, empty store (and closes it afterwards)::
+
+    import pytest
+    from contactlog_core.testing.contract import AppContract, StoreContract
+
+    class TestMyStore(StoreContract):
+        @pytest.fixture
+        def store(self, tmp_path):
+            store = MyStore(tmp_path / "x")
+            yield store
+            store.close()
+
+    class TestMyStoreThroughTheApp(AppContract, TestMyStore):
+        pass
+
+The classes are not named ``Test*``, so pytest collects them only through
+your subclasses.
+"""
+
+from contactlog_core.testing.contract.app_contract import AppContract
+from contactlog_core.testing.contract.store_contract import StoreContract
+
+__all__ = ["AppContract", "StoreContract"]

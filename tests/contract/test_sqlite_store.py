@@ -1,0 +1,35 @@
+"""The contract suite against ``SqliteStore`` on a real file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from contactlog_core.adapters.sqlite import SqliteStore
+from contactlog_core.testing.contract import AppContract, StoreContract
+
+
+class TestSqliteFileStore(StoreContract):
+    @pytest.fixture
+    def store(self, tmp_path: Path) -> Iterator[SqliteStore]:
+        store = SqliteStore(tmp_path / "contactlog.db")
+        yield store
+        store.close()
+
+
+class TestSqliteFileStoreThroughTheApp(AppContract, TestSqliteFileStore):
+    pass
+
+
+class TestSqliteInMemoryStore(StoreContract):
+    @pytest.fixture
+    def store(self) -> Iterator[SqliteStore]:
+        store = SqliteStore(":memory:")
+        yield store
+        store.close()
+
+
+class TestSqliteInMemoryStoreThroughTheApp(AppContract, TestSqliteInMemoryStore):
+    pass

@@ -1,7 +1,7 @@
 """contactlog_core: an embeddable contact log.
 
 Who contacted whom, who holds the record (the lock), which follow-ups are due.
-Start with :class:`ContactLogApp`; see the docs for a tour.
+Start with ``ContactLogApp``; see the docs for a tour.
 """
 
 from contactlog_core import errors

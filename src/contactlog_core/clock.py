@@ -1,6 +1,6 @@
 """Where ``now`` comes from: injected, never a hidden call.
 
-The library asks the clock it was given; tests hand it a :class:`ManualClock`
+The library asks the clock it was given; tests hand it a ``ManualClock``
 and move time on purpose.
 """
 
@@ -43,7 +43,7 @@ class ManualClock:
     '2026-11-05T09:00:00+00:00'
 
     With ``tick`` set, every ``now()`` first moves the clock on by that much,
-    so successive events get distinct instants; :meth:`freeze` stops that.
+    so successive events get distinct instants; ``freeze`` stops that.
     """
 
     def __init__(self, start: DateTime, *, tick: pendulum.Duration | None = None) -> None:

@@ -34,14 +34,14 @@ def run_demo(out: TextIO) -> None:
         holder = names.get(log.owner, "nobody") if log.owner else "nobody"
         say(f"    status {log.status}, held by {holder}, version {log.version}")
         for f in log.outstanding_follow_ups:
-            due = f.due_at.in_timezone(org.timezone).format("ddd D MMM YYYY HH:mm zz")
+            due = org.local(f.due_at).format("ddd D MMM YYYY HH:mm zz")
             say(f"    follow-up due {due}: {f.reason} [{f.priority}]")
 
     def refused(step: str, call: Callable[[], object]) -> None:
         try:
             call()
         except ContactLogError as e:
-            say(f"  {step}\n    refused: {type(e).__name__}: {e}")
+            say(f"{step}\n    refused: {type(e).__name__}: {e}")
 
     say(
         f"{org.name} ({org.timezone}), {clock.now().in_timezone(org.timezone).format('dddd D MMMM YYYY')}"

@@ -26,6 +26,7 @@ class ContactLogError(Exception):
         return self.message()
 
     def message(self) -> str:
+        """The readable message, derived from the error's fields."""
         return super().__str__()
 
 

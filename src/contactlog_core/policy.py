@@ -1,7 +1,7 @@
 """Roles, ranks and permissions as data.
 
 A host app may bring its own policy as a plain dict (from its settings file);
-:meth:`Policy.from_dict` checks it and says precisely what is wrong.
+``Policy.from_dict`` checks it and says precisely what is wrong.
 
 >>> policy = Policy.default()
 >>> policy.outranks("school_admin", "office_admin")
@@ -95,7 +95,7 @@ class Policy:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Policy:
-        """Build a policy from plain data, as :meth:`to_dict` writes it.
+        """Build a policy from plain data, as ``to_dict`` writes it.
 
         ``{"roles": [{"name": "clerk", "rank": 1}, ...], "grants": {"reopen_log": ["head"]}}``
         """
@@ -111,7 +111,7 @@ class Policy:
         return result
 
     def role(self, name: str) -> Role:
-        """The role called ``name``, or :class:`ValidationError` if there is none."""
+        """The role called ``name``, or ``ValidationError`` if there is none."""
         for role in self.roles:
             if role.name == name:
                 return role

@@ -1,4 +1,4 @@
-"""The ports: what the application needs from a store, as ``typing.Protocol``\\ s.
+"""The ports: what the application needs from a store, as ``typing.Protocol`` classes.
 
 A store hands out units of work. A unit of work is a context manager: what
 it writes becomes visible to others only when the ``with`` block ends
@@ -28,6 +28,8 @@ __all__ = [
 
 
 class OrganisationRepository(Protocol):
+    """Organisations by id."""
+
     def add(self, org: Organisation) -> None: ...
 
     def get(self, org_id: OrgId) -> Organisation:
@@ -36,6 +38,8 @@ class OrganisationRepository(Protocol):
 
 
 class StaffRepository(Protocol):
+    """Staff members, always looked up within an organisation (but ``find``)."""
+
     def add(self, staff: Staff) -> None: ...
 
     def get(self, org_id: OrgId, staff_id: StaffId) -> Staff:
@@ -50,6 +54,8 @@ class StaffRepository(Protocol):
 
 
 class LogRepository(Protocol):
+    """Contact logs with their follow-ups; saves are optimistic (``expected_version``)."""
+
     def add(self, log: ContactLog) -> None: ...
 
     def get(self, org_id: OrgId, log_id: LogId) -> ContactLog:
@@ -62,6 +68,8 @@ class LogRepository(Protocol):
 
 
 class AuditRepository(Protocol):
+    """The append-only audit trail."""
+
     def append(self, event: AuditEvent) -> None: ...
 
     def events(

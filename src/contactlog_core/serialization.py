@@ -1,8 +1,8 @@
 """The one cattrs converter: every entity, event and policy to JSON-ready data and back.
 
-Shaped like cattrs' preconf modules: :func:`configure_converter` adds our hooks
-to any converter, :func:`make_converter` builds a fresh one, and the module's
-:data:`converter` is the one the library itself uses.
+Shaped like cattrs' preconf modules: ``configure_converter`` adds our hooks
+to any converter, ``make_converter`` builds a fresh one, and the module's
+``converter`` is the one the library itself uses.
 
 >>> import pendulum
 >>> unstructure(pendulum.datetime(2026, 11, 2, 9, tz="Europe/London"))
@@ -48,8 +48,15 @@ def configure_converter(conv: cattrs.Converter) -> None:
     for cls in (DateTime, dt.datetime):
         conv.register_structure_hook(cls, _structure_instant)
         conv.register_unstructure_hook(cls, _unstructure_instant)
-    # Enum keys of a mapping must come out as plain strings too.
-    conv.register_unstructure_hook(enum.Enum, lambda member: member.value)
+    # Enums (string enums included) come out as their plain values, keys of mappings too,
+    # so that a snapshot compares the same before and after a trip through JSON.
+    # StrEnum is named as well: its members are also str, which has a pass-through hook.
+    for base in (enum.Enum, enum.StrEnum, enum.IntEnum):
+        conv.register_unstructure_hook(base, _enum_value)
+
+
+def _enum_value(member: enum.Enum) -> Any:
+    return member.value
 
 
 def make_converter() -> cattrs.Converter:
@@ -68,7 +75,7 @@ def unstructure(value: object) -> Any:
 
 
 def structure(data: object, cls: type[T]) -> T:
-    """Build a ``cls`` from plain data, or raise :class:`ValidationError` saying what is wrong."""
+    """Build a ``cls`` from plain data, or raise ``ValidationError`` saying what is wrong."""
     if attrs.has(cls) and not isinstance(data, Mapping):
         raise ValidationError(_name(cls), f"expected a mapping, got {type(data).__name__}")
     try:

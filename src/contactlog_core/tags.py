@@ -5,7 +5,7 @@
 ['boiler service']
 
 Any object with an ``extract(text, *, k=5, language="en") -> list[str]`` method
-satisfies :class:`contactlog_core.ports.TagExtractor`, so a host application can
+satisfies ``contactlog_core.ports.TagExtractor``, so a host application can
 hand in its own model instead; see ``docs/tags.md``.
 """
 

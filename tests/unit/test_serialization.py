@@ -102,3 +102,16 @@ def test_make_converter_gives_an_independent_converter_with_the_same_hooks() -> 
     conv = make_converter()
     assert conv.unstructure(NOW) == "2026-11-02T09:00:00+00:00"
     assert conv.structure("2026-11-02T10:00:00+01:00", type(NOW)) == NOW
+
+
+@given(cls_st.contact_logs())
+def test_snapshots_hold_plain_json_types_only(log: ContactLog) -> None:
+    def plain(value: Any) -> bool:
+        if isinstance(value, dict):
+            return all(type(k) is str and plain(v) for k, v in value.items())
+        if isinstance(value, list):
+            return all(plain(v) for v in value)
+        return value is None or type(value) in (str, int, float, bool)
+
+    assert plain(unstructure(log))
+    assert plain(Policy.default().to_dict())

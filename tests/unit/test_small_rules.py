@@ -54,3 +54,9 @@ def test_follow_up_lookup_by_id(held_log: ContactLog, office_admin: Actor, polic
     assert log.follow_up("f1") == fu
     assert log.follow_up("f2") is None
     assert fu.due_at == NOW  # due exactly now is not in the past
+
+
+def test_text_with_a_lone_surrogate_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        check.text("bus \ud800 route", "subject", max_length=50)
+    assert check.text("Élodie ✓ 🚌", "subject", max_length=50) == "Élodie ✓ 🚌"

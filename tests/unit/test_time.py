@@ -106,3 +106,12 @@ def test_system_clock_is_aware_utc_and_a_clock() -> None:
     assert isinstance(SystemClock(), Clock)
     assert isinstance(ManualClock(START), Clock)
     assert repr(ManualClock(START)) == "ManualClock(2026-11-02T09:00:00+00:00)"
+
+
+def test_an_organisation_shows_stored_utc_instants_on_its_own_wall_clock() -> None:
+    from contactlog_core import Organisation, OrgId
+
+    org = Organisation(id=OrgId("o"), name="Northfield", timezone="Europe/London", created_at=START)
+    summer = pendulum.datetime(2026, 7, 1, 8, 30, tz="UTC")
+    assert org.local(summer).isoformat() == "2026-07-01T09:30:00+01:00"
+    assert org.local(START).isoformat() == "2026-11-02T09:00:00+00:00"

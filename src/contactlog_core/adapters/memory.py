@@ -187,12 +187,14 @@ class MemoryStore:
         self._closed = False
 
     def unit_of_work(self, *, read_only: bool = False) -> _MemoryUnitOfWork:
+        """A unit of work holding the store's lock until it ends (``read_only`` changes nothing here)."""
         # Readers take the lock too: a dict is not safe to read while another thread commits.
         if self._closed:
             raise StoreUnavailable("open a unit of work", "the store is closed")
         return _MemoryUnitOfWork(self)
 
     def close(self) -> None:
+        """Refuse further units of work."""
         self._closed = True
 
     def __repr__(self) -> str:

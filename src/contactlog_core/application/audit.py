@@ -14,6 +14,8 @@ MAX_EVENTS = 1_000
 
 
 class AuditService:
+    """``app.audit``: the trail of every change, per organisation and per record."""
+
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
 

@@ -1,6 +1,6 @@
 """Pure transitions of a contact log: ``(log, actor, now, policy, ...) -> Change``.
 
-Each one asks :func:`~contactlog_core.domain.ownership.authorise` whether the
+Each one asks ``contactlog_core.domain.ownership.authorise`` whether the
 table allows it, then builds the new log with ``version + 1``. No clock, no
 storage: the caller passes ``now`` and saves the result.
 """

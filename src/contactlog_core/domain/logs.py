@@ -47,7 +47,7 @@ class Channel(StrEnum):
 
 
 class Priority(StrEnum):
-    """How urgent a log or follow-up is; :attr:`rank` orders them."""
+    """How urgent a log or follow-up is; ``rank`` orders them."""
 
     LOW = "low"
     NORMAL = "normal"
@@ -56,6 +56,7 @@ class Priority(StrEnum):
 
     @property
     def rank(self) -> int:
+        """0 for ``LOW`` up to 3 for ``URGENT``."""
         return _PRIORITY_RANK[self]
 
 
@@ -112,6 +113,7 @@ class FollowUp:
 
     @property
     def is_done(self) -> bool:
+        """True once ``done_at`` is set."""
         return self.done_at is not None
 
 

@@ -23,6 +23,10 @@ class Organisation:
     created_at: DateTime
     version: int = 1
 
+    def local(self, instant: DateTime) -> DateTime:
+        """``instant`` as the organisation's wall clock shows it (instants are stored in UTC)."""
+        return instant.in_timezone(self.timezone)
+
 
 @attrs.frozen
 class Staff:

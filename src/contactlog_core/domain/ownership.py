@@ -1,7 +1,7 @@
 """The ownership table of DESIGN.md 1.1, as data, and the one check that reads it.
 
 Transitions, the docs diagram and the test reference model all come back to
-:data:`OWNERSHIP_RULES`; change a rule here and everything follows (or a test
+``OWNERSHIP_RULES``; change a rule here and everything follows (or a test
 says what disagrees).
 """
 
@@ -89,6 +89,7 @@ OWNERSHIP_RULES: tuple[Rule, ...] = (
     _row(C.COMPLETE, {_HELD}, _DONE, W.OWNER, A.NOBODY),
     _row(C.REOPEN, {_DONE}, _HELD, W.PERMISSION, A.ACTOR, Permission.REOPEN_LOG),
 )
+"""The ownership table of DESIGN.md 1.1, one ``Rule`` per command."""
 del C, W, A
 
 _BY_COMMAND = {rule.command: rule for rule in OWNERSHIP_RULES}

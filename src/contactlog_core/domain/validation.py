@@ -25,6 +25,12 @@ def text(value: object, field: str, *, max_length: int, required: bool = True) -
         raise ValidationError(field, f"at most {max_length} characters, got {len(cleaned)}")
     if "\x00" in cleaned:
         raise ValidationError(field, "must not contain NUL characters")
+    if not cleaned.isascii():
+        try:
+            cleaned.encode("utf-8")
+        except UnicodeEncodeError:
+            # A lone surrogate: not text any store could keep.
+            raise ValidationError(field, "must be valid Unicode (no lone surrogates)") from None
     return cleaned
 
 

@@ -1,7 +1,7 @@
 """``OwnershipMachine``: random sequences of ownership commands, checked against the reference model.
 
-Drives a real :class:`~contactlog_core.ContactLogApp`, by default on a
-``MemoryStore``. Subclass it and override :meth:`OwnershipMachine.make_store`
+Drives a real ``contactlog_core.ContactLogApp``, by default on a
+``MemoryStore``. Subclass it and override ``OwnershipMachine.make_store``
 to hold your own store or integration to the same rules::
 
     class MyStoreOwnership(OwnershipMachine):

@@ -53,6 +53,8 @@ TIMEZONES = (
     "Australia/Lord_Howe",
     "Pacific/Kiritimati",
 )
+# Text a caller may store: any Unicode but NUL, which the library refuses.
+_TEXT = st.characters(codec="utf-8", exclude_characters="\x00")
 _EPOCH = dt.datetime(2020, 1, 1)
 _END = dt.datetime(2035, 12, 31)
 
@@ -107,7 +109,7 @@ def organisations() -> st.SearchStrategy[Organisation]:
     return st.builds(
         Organisation,
         id=ids("org_").map(OrgId),
-        name=st.text(min_size=1, max_size=40).map(str.strip).filter(bool),
+        name=st.text(_TEXT, min_size=1, max_size=40).map(str.strip).filter(bool),
         timezone=timezones(),
         created_at=aware_datetimes(),
         version=st.integers(1, 10),
@@ -121,7 +123,7 @@ def staff(org_id: str | None = None, policy: Policy | None = None) -> st.SearchS
         Staff,
         id=ids("staff_").map(StaffId),
         org_id=st.just(OrgId(org_id)) if org_id else ids("org_").map(OrgId),
-        name=st.text(min_size=1, max_size=40).map(str.strip).filter(bool),
+        name=st.text(_TEXT, min_size=1, max_size=40).map(str.strip).filter(bool),
         role=st.sampled_from(roles),
         created_at=aware_datetimes(),
         version=st.integers(1, 10),
@@ -138,7 +140,7 @@ def contact_refs() -> st.SearchStrategy[ContactRef]:
     return st.builds(
         ContactRef,
         id=ids("contact_"),
-        display_name=st.text(min_size=1, max_size=40).map(str.strip).filter(bool),
+        display_name=st.text(_TEXT, min_size=1, max_size=40).map(str.strip).filter(bool),
     )
 
 
@@ -148,7 +150,7 @@ def follow_up_drafts(after: DateTime | None = None) -> st.SearchStrategy[FollowU
     return st.builds(
         FollowUpDraft,
         due_at=aware_datetimes(min_value=start),
-        reason=st.text(max_size=60),
+        reason=st.text(_TEXT, max_size=60),
         assigned_to=st.none(),
         forward_to=st.none(),
         priority=st.sampled_from(Priority),
@@ -164,7 +166,7 @@ def follow_ups() -> st.SearchStrategy[FollowUp]:
         return FollowUp(
             id=FollowUpId(draw(ids("fu_"))),
             due_at=draw(aware_datetimes(min_value=_plain(created))),
-            reason=draw(st.text(max_size=60)),
+            reason=draw(st.text(_TEXT, max_size=60)),
             assigned_to=draw(st.none() | ids("staff_").map(StaffId)),
             forward_to=draw(st.none() | ids("staff_").map(StaffId)),
             priority=draw(st.sampled_from(Priority)),
@@ -192,8 +194,8 @@ def contact_logs(org_id: str | None = None) -> st.SearchStrategy[ContactLog]:
             org_id=OrgId(org_id or draw(ids("org_"))),
             contact=draw(st.none() | contact_refs()),
             channel=draw(st.sampled_from(Channel)),
-            subject=draw(st.text(min_size=1, max_size=80).map(str.strip).filter(bool)),
-            notes=draw(st.text(max_size=200)),
+            subject=draw(st.text(_TEXT, min_size=1, max_size=80).map(str.strip).filter(bool)),
+            notes=draw(st.text(_TEXT, max_size=200)),
             priority=draw(st.sampled_from(Priority)),
             status=status,
             owner=owner,

@@ -45,7 +45,7 @@ def tokenize(text: str) -> list[str]:
 
 
 class Lexicon:
-    """What one language makes of each token, remembered: a :class:`Word` or ``None``.
+    """What one language makes of each token, remembered: a ``Word`` or ``None``.
 
     ``None`` means the token ends a phrase: a stop word, punctuation, a single
     character, or something too long or too numeric to be a topic.

@@ -2,7 +2,7 @@
 
 Mail and chat content carries text nobody would search for: mail headers,
 quoted replies, greetings, sign-offs, signatures, links, e-mail addresses and
-phone or card numbers. :func:`clean_interaction_text` removes them line by
+phone or card numbers. ``clean_interaction_text`` removes them line by
 line, so it runs in time linear in the length of the text. Every pattern is
 case-insensitive and bounded (no unbounded backtracking on hostile input).
 """

@@ -2,8 +2,8 @@
 
 How a tag is chosen, in one pass plus a small ranking:
 
-1. Clean the text (:mod:`.cleaning`), casefold it, cut it into candidate
-   phrases (:mod:`.candidates`).
+1. Clean the text (``.cleaning``), casefold it, cut it into candidate
+   phrases (``.candidates``).
 2. Merge near-duplicates: a phrase's key is the Snowball stem of each word, so
    "invoices" and "invoice", "e-mail" and "email" count as one phrase. The tag
    shown is the phrase's most frequent written form.
@@ -149,8 +149,8 @@ def _check_k(k: object) -> int:
 class StatisticalTagExtractor:
     """Extracts up to ``k`` tags from interaction content; see the module docstring.
 
-    ``language`` is the default for :meth:`extract`; ``languages`` maps codes to
-    :class:`Language` data, so a host adds a language without changing code.
+    ``language`` is the default for ``extract``; ``languages`` maps codes to
+    ``Language`` data, so a host adds a language without changing code.
 
     >>> StatisticalTagExtractor().extract("Invoice 2231: the roof repair invoice is overdue.")
     ['invoice 2231', 'roof repair invoice', 'overdue']
@@ -176,7 +176,7 @@ class StatisticalTagExtractor:
 
     @property
     def language(self) -> str:
-        """The code of the language used when :meth:`extract` is given none."""
+        """The code of the language used when ``extract`` is given none."""
         return self._language.code
 
     def extract(self, text: str, *, k: int = 5, language: str | None = None) -> list[str]:
@@ -184,7 +184,7 @@ class StatisticalTagExtractor:
         return list(self.explain(text, k=k, language=language).tags)
 
     def explain(self, text: str, *, k: int = 5, language: str | None = None) -> Extraction:
-        """The tags of :meth:`extract` with their scores and the work done to find them."""
+        """The tags of ``extract`` with their scores and the work done to find them."""
         if not isinstance(text, str):
             raise ValidationError("text", f"expected text, got {type(text).__name__}")
         k = _check_k(k)

@@ -1,7 +1,7 @@
 """Languages the extractor knows: a stop-word list, a list of weak words and a stemmer each.
 
 A language is data, so a host application adds one (Spanish, Dutch, ...) by
-building a :class:`Language` and handing it to the extractor; no code changes.
+building a ``Language`` and handing it to the extractor; no code changes.
 """
 
 from __future__ import annotations

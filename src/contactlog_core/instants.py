@@ -28,7 +28,12 @@ def require_aware(value: object, field: str) -> DateTime:
         )
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValidationError(field, "a naive datetime has no time zone; pass an aware one")
-    return pendulum.instance(value).in_timezone("UTC")
+    # Convert with the standard library first: for a wall time in a DST gap it keeps the
+    # offset the value itself reports, where re-reading the wall time could shift it.
+    utc = dt.datetime.astimezone(value, dt.UTC)
+    return pendulum.datetime(
+        utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second, utc.microsecond, tz=pendulum.UTC
+    )
 
 
 def require_timezone(value: object, field: str = "timezone") -> str:

@@ -30,6 +30,7 @@ from contactlog_core.errors import (
     LockedByOther,
     NotFound,
     PermissionDenied,
+    StoreUnavailable,
     ValidationError,
 )
 from contactlog_core.policy import Permission, Policy, Role
@@ -68,6 +69,7 @@ __all__ = [
     "Rule",
     "Staff",
     "StaffId",
+    "StoreUnavailable",
     "SystemClock",
     "ValidationError",
     "__version__",

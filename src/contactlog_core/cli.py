@@ -14,14 +14,19 @@ __all__ = ["main"]
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="contactlog", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("demo", help="walk through the seed scenario, step by step")
+    demo = commands.add_parser("demo", help="walk through the seed scenario, step by step")
+    demo.add_argument(
+        "--db",
+        default="contactlog-demo.db",
+        help="SQLite file to keep the demo's records in (default: %(default)s; ':memory:' keeps none)",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "demo":
-        run_demo(out=sys.stdout)
+        run_demo(out=sys.stdout, db=args.db)
     return 0
 
 

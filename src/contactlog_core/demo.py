@@ -7,7 +7,7 @@ from typing import TextIO
 
 import pendulum
 
-from contactlog_core.adapters.memory import MemoryStore
+from contactlog_core.adapters.sqlite import SqliteStore
 from contactlog_core.application import ContactLogApp
 from contactlog_core.clock import ManualClock
 from contactlog_core.domain.logs import ContactLog, ContactRef, FollowUpDraft, Priority
@@ -17,10 +17,23 @@ from contactlog_core.errors import ContactLogError
 __all__ = ["run_demo"]
 
 
-def run_demo(out: TextIO) -> None:
-    """Print the ownership walk-through of DESIGN.md's seed scenario to ``out``."""
+def run_demo(out: TextIO, db: str = ":memory:") -> None:
+    """Print the ownership walk-through of DESIGN.md's seed scenario to ``out``.
+
+    The records go to the SQLite file ``db``; each run adds its own organisation,
+    so running twice in a row is fine.
+    """
     clock = ManualClock(pendulum.datetime(2026, 11, 2, 8, 45, tz="Europe/London"))
-    app = ContactLogApp(MemoryStore(), clock=clock)
+    app = ContactLogApp(SqliteStore(db), clock=clock)
+    try:
+        _walk_through(app, clock, out)
+    finally:
+        app.close()
+    if db != ":memory:":
+        print(f"\nThe records are in {db}.", file=out)
+
+
+def _walk_through(app: ContactLogApp, clock: ManualClock, out: TextIO) -> None:
     org = app.organisations.create("Northfield Primary", timezone="Europe/London")
     alice = app.staff.add(org.id, name="Alice Smith", role="office_admin")
     bob = app.staff.add(org.id, name="Bob Jones", role="office_admin")

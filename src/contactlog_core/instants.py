@@ -32,7 +32,14 @@ def require_aware(value: object, field: str) -> DateTime:
     # offset the value itself reports, where re-reading the wall time could shift it.
     utc = dt.datetime.astimezone(value, dt.UTC)
     return pendulum.datetime(
-        utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second, utc.microsecond, tz=pendulum.UTC
+        utc.year,
+        utc.month,
+        utc.day,
+        utc.hour,
+        utc.minute,
+        utc.second,
+        utc.microsecond,
+        tz=pendulum.UTC,
     )
 
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from contactlog_core.cli import main
 
 
-def test_demo_walks_through_the_seed_scenario(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo"]) == 0
+def test_demo_walks_through_the_seed_scenario(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "demo.db"
+    assert main(["demo", "--db", str(db)]) == 0
+    assert main(["demo", "--db", str(db)]) == 0, "a second run on the same file works too"
     out = capsys.readouterr().out
     steps = [
         "Alice records a call",

@@ -1,0 +1,83 @@
+"""Forward-only migrations: a database created at any earlier version reaches the same schema."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from contactlog_core import StoreUnavailable
+from contactlog_core.adapters.sqlite import SqliteStore
+from contactlog_core.adapters.sqlite.migrate import migrate, migrations, schema_version
+
+LATEST = len(migrations())
+
+
+def _schema(path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+        return [(name, " ".join(sql.split())) for name, sql in rows]
+
+
+def test_migrations_are_numbered_one_to_n() -> None:
+    assert [m.version for m in migrations()] == list(range(1, LATEST + 1))
+    assert all(m.sql.strip() for m in migrations())
+
+
+@pytest.mark.parametrize("start", range(LATEST + 1))
+def test_a_database_at_any_earlier_version_migrates_to_the_fresh_schema(tmp_path: Path, start: int) -> None:
+    fresh = tmp_path / "fresh.db"
+    SqliteStore(fresh).close()
+    old = tmp_path / f"at-{start}.db"
+    conn = sqlite3.connect(old, isolation_level=None)
+    assert migrate(conn, target=start) == start
+    conn.close()
+    store = SqliteStore(old)
+    assert store.schema_version == LATEST
+    store.close()
+    assert _schema(old) == _schema(fresh)
+
+
+def test_opening_twice_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    SqliteStore(path).close()
+    before = _schema(path)
+    SqliteStore(path).close()
+    assert _schema(path) == before
+
+
+def test_a_database_newer_than_the_library_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    SqliteStore(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+    with pytest.raises(StoreUnavailable) as e:
+        SqliteStore(path)
+    assert "newer" in str(e.value)
+
+
+def test_a_failing_migration_leaves_the_database_at_its_old_version(tmp_path: Path) -> None:
+    path = tmp_path / "clash.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE organisations (id TEXT)")  # in the way of migration 1
+    with pytest.raises(sqlite3.OperationalError):
+        migrate(conn)
+    assert schema_version(conn) == 0
+    assert not conn.in_transaction
+    conn.close()
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("not a database, just notes " * 100)
+    with pytest.raises(StoreUnavailable):
+        SqliteStore(path)
+
+
+@pytest.mark.parametrize("bad", [None, 42, ["x.db"]])
+def test_a_path_must_be_a_path(bad: object) -> None:
+    from contactlog_core import ValidationError
+
+    with pytest.raises(ValidationError):
+        SqliteStore(bad)

@@ -15,6 +15,14 @@ from typing import Protocol
 from contactlog_core.domain.audit import AuditEvent
 from contactlog_core.domain.logs import ContactLog, LogId
 from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
+from contactlog_core.domain.queries import (
+    Badges,
+    FollowUpQuery,
+    FollowUpRow,
+    LogQuery,
+    LogSummary,
+    Page,
+)
 
 __all__ = [
     "AuditRepository",
@@ -64,6 +72,18 @@ class LogRepository(Protocol):
 
     def update(self, log: ContactLog, *, expected_version: int) -> None:
         """Replace the stored log if it is still at ``expected_version``, else ``ConcurrencyConflict``."""
+        ...
+
+    def list(self, query: LogQuery) -> Page[LogSummary]:
+        """A page of the log list, as ``domain.query_rules.log_page`` defines it."""
+        ...
+
+    def badges(self, org_id: OrgId, staff_id: StaffId) -> Badges:
+        """Badge counts, as ``domain.query_rules.badges`` defines them."""
+        ...
+
+    def follow_ups(self, query: FollowUpQuery) -> Page[FollowUpRow]:
+        """A page of outstanding follow-ups, as ``domain.query_rules.follow_up_page`` defines it."""
         ...
 
 

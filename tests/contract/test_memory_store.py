@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from contactlog_core.adapters.memory import MemoryStore
-from contactlog_core.testing.contract import AppContract, StoreContract
+from contactlog_core.testing.contract import AppContract, QueryContract, StoreContract
 
 
 class TestMemoryStore(StoreContract):
@@ -18,5 +18,5 @@ class TestMemoryStore(StoreContract):
         store.close()
 
 
-class TestMemoryStoreThroughTheApp(AppContract, TestMemoryStore):
+class TestMemoryStoreThroughTheApp(AppContract, QueryContract, TestMemoryStore):
     pass

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from contactlog_core.adapters.sqlite import SqliteStore
-from contactlog_core.testing.contract import AppContract, StoreContract
+from contactlog_core.testing.contract import AppContract, QueryContract, StoreContract
 
 
 class TestSqliteFileStore(StoreContract):
@@ -19,7 +19,7 @@ class TestSqliteFileStore(StoreContract):
         store.close()
 
 
-class TestSqliteFileStoreThroughTheApp(AppContract, TestSqliteFileStore):
+class TestSqliteFileStoreThroughTheApp(AppContract, QueryContract, TestSqliteFileStore):
     pass
 
 
@@ -31,5 +31,5 @@ class TestSqliteInMemoryStore(StoreContract):
         store.close()
 
 
-class TestSqliteInMemoryStoreThroughTheApp(AppContract, TestSqliteInMemoryStore):
+class TestSqliteInMemoryStoreThroughTheApp(AppContract, QueryContract, TestSqliteInMemoryStore):
     pass

@@ -16,7 +16,9 @@ LATEST = len(migrations())
 
 def _schema(path: Path) -> list[tuple[str, str]]:
     with sqlite3.connect(path) as conn:
-        rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+        rows = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name"
+        )
         return [(name, " ".join(sql.split())) for name, sql in rows]
 
 
@@ -26,7 +28,9 @@ def test_migrations_are_numbered_one_to_n() -> None:
 
 
 @pytest.mark.parametrize("start", range(LATEST + 1))
-def test_a_database_at_any_earlier_version_migrates_to_the_fresh_schema(tmp_path: Path, start: int) -> None:
+def test_a_database_at_any_earlier_version_migrates_to_the_fresh_schema(
+    tmp_path: Path, start: int
+) -> None:
     fresh = tmp_path / "fresh.db"
     SqliteStore(fresh).close()
     old = tmp_path / f"at-{start}.db"

@@ -14,9 +14,18 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Generic, Protocol, TypeVar
 
+from contactlog_core.domain import query_rules as rules
 from contactlog_core.domain.audit import AuditEvent
 from contactlog_core.domain.logs import ContactLog, LogId
 from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
+from contactlog_core.domain.queries import (
+    Badges,
+    FollowUpQuery,
+    FollowUpRow,
+    LogQuery,
+    LogSummary,
+    Page,
+)
 from contactlog_core.errors import ConcurrencyConflict, NotFound, StoreUnavailable, ValidationError
 
 __all__ = ["MemoryStore"]
@@ -101,8 +110,9 @@ class _Staff:
 
 
 class _Logs:
-    def __init__(self, table: _Table[ContactLog]) -> None:
+    def __init__(self, table: _Table[ContactLog], staff: _Table[Staff]) -> None:
         self._t = table
+        self._staff = staff
 
     def add(self, log: ContactLog) -> None:
         self._t.add(log)
@@ -112,6 +122,18 @@ class _Logs:
 
     def update(self, log: ContactLog, *, expected_version: int) -> None:
         self._t.update(log, expected_version)
+
+    def list(self, query: LogQuery) -> Page[LogSummary]:
+        return rules.log_page(query, self._t.values(), self._staff_by_id())
+
+    def badges(self, org_id: OrgId, staff_id: StaffId) -> Badges:
+        return rules.badges((log for log in self._t.values() if log.org_id == org_id), staff_id)
+
+    def follow_ups(self, query: FollowUpQuery) -> Page[FollowUpRow]:
+        return rules.follow_up_page(query, self._t.values(), self._staff_by_id())
+
+    def _staff_by_id(self) -> dict[str, Staff]:
+        return {s.id: s for s in self._staff.values()}
 
 
 class _Audit:
@@ -141,7 +163,7 @@ class _MemoryUnitOfWork:
         self._logs: _Table[ContactLog] = _Table("log", store._logs)
         self.organisations = _Organisations(self._orgs)
         self.staff = _Staff(self._staff)
-        self.logs = _Logs(self._logs)
+        self.logs = _Logs(self._logs, self._staff)
         self.audit = _Audit(store._audit)
 
     def __enter__(self) -> _MemoryUnitOfWork:

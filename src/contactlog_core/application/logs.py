@@ -6,7 +6,7 @@ event, commit. The rules themselves live in ``domain.ownership``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from pendulum import DateTime
@@ -22,9 +22,25 @@ from contactlog_core.domain.logs import (
     FollowUpDraft,
     FollowUpId,
     LogId,
+    LogStatus,
     Priority,
 )
 from contactlog_core.domain.organisations import Actor
+from contactlog_core.domain.queries import (
+    DEFAULT_PER_PAGE,
+    MAX_PER_PAGE,
+    Badges,
+    FollowUpQuery,
+    FollowUpRow,
+    FollowUpSort,
+    LogQuery,
+    LogSort,
+    LogSummary,
+    Page,
+    parse_sort,
+    search_terms,
+    whole_number,
+)
 from contactlog_core.errors import LockedByOther, NotFound, ValidationError
 from contactlog_core.policy import Policy
 from contactlog_core.ports import UnitOfWork
@@ -32,6 +48,7 @@ from contactlog_core.ports import UnitOfWork
 __all__ = ["LogService"]
 
 # (log, actor, now, policy) -> change: the shape of a transition bound to its arguments.
+MAX_PAGE = 1_000_000_000
 _Decide = Callable[[ContactLog, Actor, DateTime, Policy], Change[ContactLog]]
 
 
@@ -82,6 +99,72 @@ class LogService:
         with self._ctx.store.unit_of_work(read_only=True) as uow:
             me = self._ctx.verified(uow, actor)
             return uow.logs.get(me.org_id, _log_id(log_id))
+
+    def list(
+        self,
+        actor: Actor,
+        *,
+        status: LogStatus | str | Iterable[LogStatus | str] | None = None,
+        owner_name: str | None = None,
+        sort: Sequence[str] | str | None = None,
+        page: int = 1,
+        per_page: int = DEFAULT_PER_PAGE,
+    ) -> Page[LogSummary]:
+        """A page of ``actor``'s organisation's logs, newest change first by default.
+
+        ``status`` filters by one status or several; ``owner_name`` matches as one
+        types (each word a case- and accent-insensitive prefix of a word of the
+        owner's name); ``sort`` names columns of ``LogSort``, ``-`` for descending.
+        """
+        statuses = _statuses(status)
+        terms = search_terms(owner_name, "owner_name")
+        order = parse_sort(sort, LogSort, ["-updated_at"])
+        page = whole_number(page, "page", MAX_PAGE)
+        per_page = whole_number(per_page, "per_page", MAX_PER_PAGE)
+        with self._ctx.store.unit_of_work(read_only=True) as uow:
+            me = self._ctx.verified(uow, actor)
+            query = LogQuery(me.org_id, statuses, terms, order, page, per_page)
+            return uow.logs.list(query)
+
+    def badges(self, actor: Actor) -> Badges:
+        """Open logs, in-progress logs and outstanding follow-ups: the organisation's and ``actor``'s."""
+        with self._ctx.store.unit_of_work(read_only=True) as uow:
+            me = self._ctx.verified(uow, actor)
+            return uow.logs.badges(me.org_id, me.staff_id)
+
+    def follow_ups(
+        self,
+        actor: Actor,
+        *,
+        mine: bool = False,
+        overdue_only: bool = False,
+        sort: Sequence[str] | str | None = None,
+        page: int = 1,
+        per_page: int = DEFAULT_PER_PAGE,
+    ) -> Page[FollowUpRow]:
+        """Outstanding follow-ups (not done, on logs not completed), soonest due first.
+
+        ``mine`` keeps those assigned or forwarded to ``actor``; ``overdue_only``
+        those due before now. ``sort`` names columns of ``FollowUpSort``.
+        """
+        order = parse_sort(sort, FollowUpSort, ["due_at"])
+        page = whole_number(page, "page", MAX_PAGE)
+        per_page = whole_number(per_page, "per_page", MAX_PER_PAGE)
+        for flag, value in (("mine", mine), ("overdue_only", overdue_only)):
+            if not isinstance(value, bool):
+                raise ValidationError(flag, f"expected True or False, got {value!r:.40}")
+        with self._ctx.store.unit_of_work(read_only=True) as uow:
+            me = self._ctx.verified(uow, actor)
+            query = FollowUpQuery(
+                org_id=me.org_id,
+                now=self._ctx.clock.now(),
+                assigned_to=me.staff_id if mine else None,
+                overdue_only=overdue_only,
+                sort=order,
+                page=page,
+                per_page=per_page,
+            )
+            return uow.logs.follow_ups(query)
 
     def take(self, actor: Actor, log_id: str) -> ContactLog:
         """Lock an ``OPEN`` log; ``LockedByOther`` names the holder of a held one."""
@@ -212,6 +295,16 @@ def _named(uow: UnitOfWork, log: ContactLog, error: LockedByOther) -> LockedByOt
 
 def _log_id(value: object) -> LogId:
     return LogId(check.identifier(value, "log_id"))
+
+
+def _statuses(value: object) -> frozenset[LogStatus]:
+    if value is None:
+        return frozenset()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, Iterable):
+        raise ValidationError("status", f"expected a status or a list of them, got {value!r:.40}")
+    return frozenset(check.choice(v, LogStatus, "status") for v in value)
 
 
 def _sequence(value: object, field: str) -> list[Any]:

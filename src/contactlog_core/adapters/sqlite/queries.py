@@ -9,20 +9,20 @@ VALUES (:id, :name, :timezone, :created_at, :version)
 SELECT_ORGANISATION = "SELECT * FROM organisations WHERE id = ?"
 
 INSERT_STAFF = """
-INSERT INTO staff (id, org_id, name, role, created_at, version)
-VALUES (:id, :org_id, :name, :role, :created_at, :version)
+INSERT INTO staff (id, org_id, name, name_key, role, created_at, version)
+VALUES (:id, :org_id, :name, :name_key, :role, :created_at, :version)
 """
 SELECT_STAFF = "SELECT * FROM staff WHERE id = ?"
 SELECT_STAFF_OF_ORG = "SELECT * FROM staff WHERE id = ? AND org_id = ?"
 LIST_STAFF = "SELECT * FROM staff WHERE org_id = ? ORDER BY name, id"
 
 INSERT_LOG = """
-INSERT INTO logs (id, org_id, contact_id, contact_name, channel, subject, notes, priority,
-                  status, owner, created_by, created_at, updated_at, completed_by,
-                  completed_at, version)
-VALUES (:id, :org_id, :contact_id, :contact_name, :channel, :subject, :notes, :priority,
-        :status, :owner, :created_by, :created_at, :updated_at, :completed_by,
-        :completed_at, :version)
+INSERT INTO logs (id, org_id, contact_id, contact_name, channel, subject, subject_key, notes,
+                  priority, status, owner, owner_key, created_by, created_at, updated_at,
+                  completed_by, completed_at, next_due_at, version)
+VALUES (:id, :org_id, :contact_id, :contact_name, :channel, :subject, :subject_key, :notes,
+        :priority, :status, :owner, (SELECT name_key FROM staff WHERE id = :owner), :created_by,
+        :created_at, :updated_at, :completed_by, :completed_at, :next_due_at, :version)
 """
 SELECT_LOG = "SELECT * FROM logs WHERE id = ? AND org_id = ?"
 SELECT_LOG_VERSION = "SELECT version FROM logs WHERE id = ? AND org_id = ?"
@@ -30,22 +30,24 @@ SELECT_LOG_VERSION = "SELECT version FROM logs WHERE id = ? AND org_id = ?"
 UPDATE_LOG = """
 UPDATE logs
    SET contact_id = :contact_id, contact_name = :contact_name, channel = :channel,
-       subject = :subject, notes = :notes, priority = :priority, status = :status,
-       owner = :owner, updated_at = :updated_at, completed_by = :completed_by,
-       completed_at = :completed_at, version = :version
+       subject = :subject, subject_key = :subject_key, notes = :notes, priority = :priority,
+       status = :status, owner = :owner,
+       owner_key = (SELECT name_key FROM staff WHERE id = :owner),
+       updated_at = :updated_at, completed_by = :completed_by, completed_at = :completed_at,
+       next_due_at = :next_due_at, version = :version
  WHERE id = :id AND org_id = :org_id AND version = :expected_version
 """
 
 SELECT_FOLLOW_UPS = "SELECT * FROM follow_ups WHERE log_id = ? ORDER BY position"
 UPSERT_FOLLOW_UP = """
-INSERT INTO follow_ups (id, log_id, position, due_at, reason, assigned_to, forward_to,
-                        priority, created_at, done_at)
-VALUES (:id, :log_id, :position, :due_at, :reason, :assigned_to, :forward_to,
-        :priority, :created_at, :done_at)
+INSERT INTO follow_ups (id, log_id, org_id, position, due_at, reason, assigned_to, forward_to,
+                        priority, created_at, done_at, open)
+VALUES (:id, :log_id, :org_id, :position, :due_at, :reason, :assigned_to, :forward_to,
+        :priority, :created_at, :done_at, :open)
 ON CONFLICT (id) DO UPDATE SET
        position = excluded.position, due_at = excluded.due_at, reason = excluded.reason,
        assigned_to = excluded.assigned_to, forward_to = excluded.forward_to,
-       priority = excluded.priority, done_at = excluded.done_at
+       priority = excluded.priority, done_at = excluded.done_at, open = excluded.open
  WHERE follow_ups.log_id = excluded.log_id
 """
 
@@ -56,4 +58,27 @@ VALUES (:id, :org_id, :entity, :entity_id, :command, :actor, :at, :before, :afte
 AUDIT_EVENTS_OF_ORG = "SELECT * FROM audit_events WHERE org_id = ? ORDER BY seq DESC LIMIT ?"
 AUDIT_EVENTS_OF_ENTITY = """
 SELECT * FROM audit_events WHERE org_id = ? AND entity_id = ? ORDER BY seq DESC LIMIT ?
+"""
+
+# When a log is completed or reopened, its follow-ups stop or start being outstanding.
+SET_FOLLOW_UPS_OPEN = """
+UPDATE follow_ups SET open = (done_at IS NULL AND :log_open)
+ WHERE log_id = :log_id AND open != (done_at IS NULL AND :log_open)
+"""
+
+COUNT_LOGS_BY_STATUS = """
+SELECT status, count(*) FROM logs
+ WHERE org_id = ? AND status IN ('OPEN', 'IN_PROGRESS') GROUP BY status
+"""
+COUNT_MY_OPEN_LOGS = (
+    "SELECT count(*) FROM logs WHERE org_id = ? AND created_by = ? AND status = 'OPEN'"
+)
+COUNT_MY_HELD_LOGS = (
+    "SELECT count(*) FROM logs WHERE org_id = ? AND owner = ? AND status = 'IN_PROGRESS'"
+)
+COUNT_OPEN_FOLLOW_UPS = "SELECT count(*) FROM follow_ups WHERE org_id = ? AND open = 1"
+COUNT_MY_OPEN_FOLLOW_UPS = """
+SELECT count(*) FROM follow_ups f JOIN logs l ON l.id = f.log_id
+ WHERE f.org_id = :org_id AND f.open = 1
+   AND (f.assigned_to = :me OR f.forward_to = :me OR (f.assigned_to IS NULL AND l.owner = :me))
 """

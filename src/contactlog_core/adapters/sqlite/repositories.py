@@ -3,55 +3,30 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
 
 from contactlog_core.adapters.sqlite import queries as q
 from contactlog_core.adapters.sqlite import rows
+from contactlog_core.adapters.sqlite.db import Database
+from contactlog_core.adapters.sqlite.list_queries import badge_counts, follow_up_page, log_page
 from contactlog_core.domain.audit import AuditEvent
-from contactlog_core.domain.logs import ContactLog, LogId
+from contactlog_core.domain.logs import ContactLog, LogId, LogStatus
 from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
-from contactlog_core.errors import ConcurrencyConflict, NotFound, StoreUnavailable, ValidationError
+from contactlog_core.domain.queries import (
+    Badges,
+    FollowUpQuery,
+    FollowUpRow,
+    LogQuery,
+    LogSummary,
+    Page,
+    name_key,
+)
+from contactlog_core.errors import ConcurrencyConflict, NotFound, ValidationError
 
-__all__ = ["Database", "translated"]
-
-_BUSY = ("database is locked", "database table is locked", "database is busy")
-
-
-@contextmanager
-def translated(operation: str) -> Iterator[None]:
-    """Turn driver exceptions into the library's own, at the transaction boundary."""
-    try:
-        yield
-    except sqlite3.IntegrityError as e:
-        raise ValidationError("record", f"the database refused it: {e}") from e
-    except sqlite3.OperationalError as e:
-        busy = any(text in str(e) for text in _BUSY)
-        raise StoreUnavailable(operation, str(e), retryable=busy) from e
-    except sqlite3.Error as e:
-        raise StoreUnavailable(operation, f"{type(e).__name__}: {e}") from e
-
-
-class Database:
-    """One connection inside one unit of work: runs statements, translating errors."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-    def run(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
-        with translated("run a statement"):
-            return self.conn.execute(sql, params)
-
-    def one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.run(sql, params).fetchone()
-        return row
-
-    def all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        return self.run(sql, params).fetchall()
+__all__ = ["SqliteAudit", "SqliteLogs", "SqliteOrganisations", "SqliteStaff"]
 
 
 class SqliteOrganisations:
@@ -81,7 +56,12 @@ class SqliteStaff:
         if self._db.one(q.SELECT_STAFF, (staff.id,)) is not None:
             raise ValidationError("staff.id", f"{staff.id!r} already exists")
         self._db.run(
-            q.INSERT_STAFF, {**_plain(staff), "created_at": rows.to_micros(staff.created_at)}
+            q.INSERT_STAFF,
+            {
+                **_plain(staff),
+                "name_key": name_key(staff.name),
+                "created_at": rows.to_micros(staff.created_at),
+            },
         )
 
     def get(self, org_id: OrgId, staff_id: StaffId) -> Staff:
@@ -136,11 +116,25 @@ class SqliteLogs:
         self._write_follow_ups(log, previous=self._loaded.get(log.id))
         self._loaded[log.id] = log
 
+    def list(self, query: LogQuery) -> Page[LogSummary]:
+        return log_page(self._db, query)
+
+    def badges(self, org_id: OrgId, staff_id: StaffId) -> Badges:
+        return badge_counts(self._db, org_id, staff_id)
+
+    def follow_ups(self, query: FollowUpQuery) -> Page[FollowUpRow]:
+        return follow_up_page(self._db, query)
+
     def _write_follow_ups(self, log: ContactLog, previous: ContactLog | None) -> None:
         before = {} if previous is None else {f.id: f for f in previous.follow_ups}
+        completed = LogStatus.COMPLETED
+        if previous is None or (previous.status is completed) != (log.status is completed):
+            self._db.run(
+                q.SET_FOLLOW_UPS_OPEN, {"log_id": log.id, "log_open": log.status is not completed}
+            )
         for position, fu in enumerate(log.follow_ups):
             if before.get(fu.id) != fu:
-                params = rows.follow_up_params(log.id, position, fu)
+                params = rows.follow_up_params(log, position, fu)
                 if self._db.run(q.UPSERT_FOLLOW_UP, params).rowcount != 1:
                     raise ValidationError("follow_up.id", f"{fu.id!r} belongs to another log")
 

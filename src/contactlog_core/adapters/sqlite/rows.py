@@ -22,6 +22,7 @@ from contactlog_core.domain.logs import (
     Priority,
 )
 from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
+from contactlog_core.domain.queries import fold
 
 __all__ = [
     "from_micros",
@@ -84,6 +85,7 @@ def log_params(log: ContactLog) -> dict[str, Any]:
         "contact_name": None if log.contact is None else log.contact.display_name,
         "channel": log.channel.value,
         "subject": log.subject,
+        "subject_key": fold(log.subject),
         "notes": log.notes,
         "priority": log.priority.value,
         "status": log.status.value,
@@ -93,14 +95,19 @@ def log_params(log: ContactLog) -> dict[str, Any]:
         "updated_at": to_micros(log.updated_at),
         "completed_by": log.completed_by,
         "completed_at": _maybe_micros(log.completed_at),
+        "next_due_at": _maybe_micros(
+            min((f.due_at for f in log.outstanding_follow_ups), default=None)
+        ),
         "version": log.version,
     }
 
 
-def follow_up_params(log_id: str, position: int, fu: FollowUp) -> dict[str, Any]:
+def follow_up_params(log: ContactLog, position: int, fu: FollowUp) -> dict[str, Any]:
     return {
         "id": fu.id,
-        "log_id": log_id,
+        "log_id": log.id,
+        "org_id": log.org_id,
+        "open": int(fu.done_at is None and log.status is not LogStatus.COMPLETED),
         "position": position,
         "due_at": to_micros(fu.due_at),
         "reason": fu.reason,

@@ -14,14 +14,13 @@ import threading
 from pathlib import Path
 from types import TracebackType
 
+from contactlog_core.adapters.sqlite.db import Database, translated
 from contactlog_core.adapters.sqlite.migrate import migrate
 from contactlog_core.adapters.sqlite.repositories import (
-    Database,
     SqliteAudit,
     SqliteLogs,
     SqliteOrganisations,
     SqliteStaff,
-    translated,
 )
 from contactlog_core.errors import StoreUnavailable, ValidationError
 

@@ -13,7 +13,7 @@ Subclass each contract in your own test module and supply one fixture,
             yield store
             store.close()
 
-    class TestMyStoreThroughTheApp(AppContract, TestMyStore):
+    class TestMyStoreThroughTheApp(AppContract, QueryContract, TestMyStore):
         pass
 
 The classes are not named ``Test*``, so pytest collects them only through
@@ -21,6 +21,7 @@ your subclasses.
 """
 
 from contactlog_core.testing.contract.app_contract import AppContract
+from contactlog_core.testing.contract.query_contract import QueryContract
 from contactlog_core.testing.contract.store_contract import StoreContract
 
-__all__ = ["AppContract", "StoreContract"]
+__all__ = ["AppContract", "QueryContract", "StoreContract"]

@@ -1,0 +1,46 @@
+"""One connection inside one unit of work, and the translation of driver errors."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from contactlog_core.errors import StoreUnavailable, ValidationError
+
+__all__ = ["Database", "translated"]
+
+_BUSY = ("database is locked", "database table is locked", "database is busy")
+
+
+@contextmanager
+def translated(operation: str) -> Iterator[None]:
+    """Turn driver exceptions into the library's own, at the transaction boundary."""
+    try:
+        yield
+    except sqlite3.IntegrityError as e:
+        raise ValidationError("record", f"the database refused it: {e}") from e
+    except sqlite3.OperationalError as e:
+        busy = any(text in str(e) for text in _BUSY)
+        raise StoreUnavailable(operation, str(e), retryable=busy) from e
+    except sqlite3.Error as e:
+        raise StoreUnavailable(operation, f"{type(e).__name__}: {e}") from e
+
+
+class Database:
+    """One connection inside one unit of work: runs statements, translating errors."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def run(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        with translated("run a statement"):
+            return self.conn.execute(sql, params)
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.run(sql, params).fetchone()
+        return row
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        return self.run(sql, params).fetchall()

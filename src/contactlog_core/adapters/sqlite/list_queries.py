@@ -1,0 +1,186 @@
+"""The log list, badges and open follow-ups in SQL: one statement per question, indexed.
+
+Filters and sort orders vary per call, so the statement is put together from
+fixed fragments chosen from the whitelists below; values are always bound
+parameters. The rules (folding, missing values last, ties by id in the last
+field's direction) are those of ``domain.query_rules``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from contactlog_core.adapters.sqlite import queries as q
+from contactlog_core.adapters.sqlite.db import Database
+from contactlog_core.adapters.sqlite.rows import from_micros, to_micros
+from contactlog_core.domain.logs import Channel, LogStatus, Priority
+from contactlog_core.domain.organisations import OrgId, StaffId
+from contactlog_core.domain.queries import (
+    BadgeCounts,
+    Badges,
+    FollowUpQuery,
+    FollowUpRow,
+    FollowUpSort,
+    LogQuery,
+    LogSort,
+    LogSummary,
+    Page,
+    SortField,
+)
+
+__all__ = ["badge_counts", "follow_up_page", "log_page"]
+
+# Sort key -> (column, may be NULL).
+_LOG_COLUMNS: dict[LogSort, tuple[str, bool]] = {
+    LogSort.SUBJECT: ("l.subject_key", False),
+    LogSort.STATUS: ("l.status", False),
+    LogSort.OWNER_NAME: ("l.owner_key", True),
+    LogSort.CREATED_AT: ("l.created_at", False),
+    LogSort.UPDATED_AT: ("l.updated_at", False),
+    LogSort.NEXT_DUE_AT: ("l.next_due_at", True),
+}
+_FOLLOW_UP_COLUMNS: dict[FollowUpSort, tuple[str, bool]] = {
+    FollowUpSort.DUE_AT: ("f.due_at", False),
+    FollowUpSort.PRIORITY: (
+        "CASE f.priority WHEN 'low' THEN 0 WHEN 'normal' THEN 1 WHEN 'high' THEN 2 ELSE 3 END",
+        False,
+    ),
+    FollowUpSort.ASSIGNEE: ("a.name_key", True),
+    FollowUpSort.LOG_SUBJECT: ("l.subject_key", False),
+}
+
+LOG_ROWS = """
+SELECT l.id, l.subject, l.status, l.priority, l.channel, l.contact_name, l.owner,
+       o.name AS owner_name, l.created_at, l.updated_at, l.next_due_at, l.version
+  FROM logs l LEFT JOIN staff o ON o.id = l.owner
+"""
+LOG_COUNT = "SELECT count(*) FROM logs l"
+FOLLOW_UP_ROWS = """
+SELECT f.id, f.log_id, l.subject AS log_subject, f.due_at, f.reason, f.priority,
+       f.assigned_to, a.name AS assignee_name, f.forward_to
+  FROM follow_ups f JOIN logs l ON l.id = f.log_id LEFT JOIN staff a ON a.id = f.assigned_to
+"""
+FOLLOW_UP_COUNT = "SELECT count(*) FROM follow_ups f"
+
+
+def order_by(
+    sort: Sequence[SortField[Any]], columns: Mapping[Any, tuple[str, bool]], id_column: str
+) -> str:
+    """An ``ORDER BY`` clause from whitelisted columns: missing values last, then the id."""
+    terms = []
+    for field in sort:
+        column, nullable = columns[field.key]
+        if nullable:
+            terms.append(f"({column} IS NULL)")
+        terms.append(f"{column} {'DESC' if field.descending else 'ASC'}")
+    terms.append(f"{id_column} {'DESC' if sort[-1].descending else 'ASC'}")
+    return " ORDER BY " + ", ".join(terms)
+
+
+def _log_filter(query: LogQuery) -> tuple[str, list[Any]]:
+    where, params = ["l.org_id = ?"], list[Any]([query.org_id])
+    if query.statuses:
+        statuses = sorted(query.statuses)
+        where.append(f"l.status IN ({', '.join('?' * len(statuses))})")
+        params.extend(statuses)
+    if query.owner_terms:
+        # Staff of one organisation are few: find the matching owners, then their logs.
+        matches = " AND ".join("instr(s.name_key, ?) > 0" for _ in query.owner_terms)
+        where.append(f"l.owner IN (SELECT s.id FROM staff s WHERE s.org_id = ? AND {matches})")
+        params.append(query.org_id)
+        params.extend(" " + term for term in query.owner_terms)
+    return " WHERE " + " AND ".join(where), params
+
+
+def log_page(db: Database, query: LogQuery) -> Page[LogSummary]:
+    where, params = _log_filter(query)
+    total = db.one(LOG_COUNT + where, params)
+    rows = db.all(
+        LOG_ROWS + where + order_by(query.sort, _LOG_COLUMNS, "l.id") + " LIMIT ? OFFSET ?",
+        [*params, query.per_page, (query.page - 1) * query.per_page],
+    )
+    items = tuple(
+        LogSummary(
+            id=r["id"],
+            subject=r["subject"],
+            status=LogStatus(r["status"]),
+            priority=Priority(r["priority"]),
+            channel=Channel(r["channel"]),
+            contact_name=r["contact_name"],
+            owner=r["owner"],
+            owner_name=r["owner_name"],
+            created_at=from_micros(r["created_at"]),
+            updated_at=from_micros(r["updated_at"]),
+            next_due_at=None if r["next_due_at"] is None else from_micros(r["next_due_at"]),
+            version=r["version"],
+        )
+        for r in rows
+    )
+    return Page(
+        items=items, total=total[0] if total else 0, page=query.page, per_page=query.per_page
+    )
+
+
+def _follow_up_filter(query: FollowUpQuery) -> tuple[str, list[Any]]:
+    where, params = ["f.org_id = ?", "f.open = 1"], list[Any]([query.org_id])
+    if query.assigned_to is not None:
+        where.append("(f.assigned_to = ? OR f.forward_to = ?)")
+        params.extend([query.assigned_to, query.assigned_to])
+    if query.overdue_only:
+        where.append("f.due_at < ?")
+        params.append(to_micros(query.now))
+    return " WHERE " + " AND ".join(where), params
+
+
+def follow_up_page(db: Database, query: FollowUpQuery) -> Page[FollowUpRow]:
+    where, params = _follow_up_filter(query)
+    total = db.one(FOLLOW_UP_COUNT + where, params)
+    rows = db.all(
+        FOLLOW_UP_ROWS
+        + where
+        + order_by(query.sort, _FOLLOW_UP_COLUMNS, "f.id")
+        + " LIMIT ? OFFSET ?",
+        [*params, query.per_page, (query.page - 1) * query.per_page],
+    )
+    now = to_micros(query.now)
+    items = tuple(
+        FollowUpRow(
+            id=r["id"],
+            log_id=r["log_id"],
+            log_subject=r["log_subject"],
+            due_at=from_micros(r["due_at"]),
+            reason=r["reason"],
+            priority=Priority(r["priority"]),
+            assigned_to=r["assigned_to"],
+            assignee_name=r["assignee_name"],
+            forward_to=r["forward_to"],
+            overdue=r["due_at"] < now,
+        )
+        for r in rows
+    )
+    return Page(
+        items=items, total=total[0] if total else 0, page=query.page, per_page=query.per_page
+    )
+
+
+def badge_counts(db: Database, org_id: OrgId, me: StaffId) -> Badges:
+    by_status: dict[str, int] = {
+        row[0]: row[1] for row in db.all(q.COUNT_LOGS_BY_STATUS, (org_id,))
+    }
+    organisation = BadgeCounts(
+        open=by_status.get(LogStatus.OPEN.value, 0),
+        in_progress=by_status.get(LogStatus.IN_PROGRESS.value, 0),
+        follow_ups=_count(db, q.COUNT_OPEN_FOLLOW_UPS, (org_id,)),
+    )
+    mine = BadgeCounts(
+        open=_count(db, q.COUNT_MY_OPEN_LOGS, (org_id, me)),
+        in_progress=_count(db, q.COUNT_MY_HELD_LOGS, (org_id, me)),
+        follow_ups=_count(db, q.COUNT_MY_OPEN_FOLLOW_UPS, {"org_id": org_id, "me": me}),
+    )
+    return Badges(organisation=organisation, mine=mine)
+
+
+def _count(db: Database, sql: str, params: Sequence[Any] | dict[str, Any]) -> int:
+    row = db.run(sql, params).fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,180 @@
+"""The queries answered over entities in memory: the reference every store must match.
+
+The memory store answers with these functions; the SQL of a database store
+must give the same rows in the same order (a differential test checks it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cmp_to_key
+from typing import Any, TypeVar
+
+from contactlog_core.domain.logs import ContactLog, LogStatus
+from contactlog_core.domain.organisations import Staff, StaffId
+from contactlog_core.domain.queries import (
+    BadgeCounts,
+    Badges,
+    FollowUpQuery,
+    FollowUpRow,
+    FollowUpSort,
+    LogQuery,
+    LogSort,
+    LogSummary,
+    Page,
+    SortField,
+    fold,
+    name_key,
+)
+
+__all__ = ["badges", "follow_up_page", "log_page", "summary"]
+
+R = TypeVar("R")
+
+
+def summary(log: ContactLog, owner_name: str | None) -> LogSummary:
+    """The list row of ``log``."""
+    outstanding = [f.due_at for f in log.outstanding_follow_ups]
+    return LogSummary(
+        id=log.id,
+        subject=log.subject,
+        status=log.status,
+        priority=log.priority,
+        channel=log.channel,
+        contact_name=None if log.contact is None else log.contact.display_name,
+        owner=log.owner,
+        owner_name=owner_name,
+        created_at=log.created_at,
+        updated_at=log.updated_at,
+        next_due_at=min(outstanding) if outstanding else None,
+        version=log.version,
+    )
+
+
+def _owner_matches(terms: Sequence[str], owner: Staff | None) -> bool:
+    if not terms:
+        return True
+    if owner is None:
+        return False
+    key = name_key(owner.name)
+    return all(" " + term in key for term in terms)
+
+
+_LOG_KEYS: dict[LogSort, Callable[[LogSummary], Any]] = {
+    LogSort.SUBJECT: lambda r: fold(r.subject),
+    LogSort.STATUS: lambda r: r.status.value,
+    LogSort.OWNER_NAME: lambda r: None if r.owner_name is None else name_key(r.owner_name),
+    LogSort.CREATED_AT: lambda r: r.created_at,
+    LogSort.UPDATED_AT: lambda r: r.updated_at,
+    LogSort.NEXT_DUE_AT: lambda r: r.next_due_at,
+}
+
+
+def log_page(
+    query: LogQuery, logs: Iterable[ContactLog], staff: Mapping[str, Staff]
+) -> Page[LogSummary]:
+    """The page of logs ``query`` asks for, from all of an organisation's logs."""
+    rows = []
+    for log in logs:
+        if log.org_id != query.org_id or (query.statuses and log.status not in query.statuses):
+            continue
+        owner = None if log.owner is None else staff.get(log.owner)
+        if _owner_matches(query.owner_terms, owner):
+            rows.append(summary(log, None if owner is None else owner.name))
+    ordered = _ordered(rows, query.sort, _LOG_KEYS, lambda r: r.id)
+    return _page(ordered, query.page, query.per_page)
+
+
+_FOLLOW_UP_KEYS: dict[FollowUpSort, Callable[[FollowUpRow], Any]] = {
+    FollowUpSort.DUE_AT: lambda r: r.due_at,
+    FollowUpSort.PRIORITY: lambda r: r.priority.rank,
+    FollowUpSort.ASSIGNEE: lambda r: None if r.assignee_name is None else name_key(r.assignee_name),
+    FollowUpSort.LOG_SUBJECT: lambda r: fold(r.log_subject),
+}
+
+
+def follow_up_page(
+    query: FollowUpQuery, logs: Iterable[ContactLog], staff: Mapping[str, Staff]
+) -> Page[FollowUpRow]:
+    """The page of outstanding follow-ups ``query`` asks for."""
+    rows = []
+    for log in logs:
+        if log.org_id != query.org_id:
+            continue
+        for f in log.outstanding_follow_ups:
+            if query.assigned_to is not None and query.assigned_to not in (
+                f.assigned_to,
+                f.forward_to,
+            ):
+                continue
+            overdue = f.due_at < query.now
+            if query.overdue_only and not overdue:
+                continue
+            assignee = None if f.assigned_to is None else staff.get(f.assigned_to)
+            rows.append(
+                FollowUpRow(
+                    id=f.id,
+                    log_id=log.id,
+                    log_subject=log.subject,
+                    due_at=f.due_at,
+                    reason=f.reason,
+                    priority=f.priority,
+                    assigned_to=f.assigned_to,
+                    assignee_name=None if assignee is None else assignee.name,
+                    forward_to=f.forward_to,
+                    overdue=overdue,
+                )
+            )
+    ordered = _ordered(rows, query.sort, _FOLLOW_UP_KEYS, lambda r: r.id)
+    return _page(ordered, query.page, query.per_page)
+
+
+def badges(logs: Iterable[ContactLog], me: StaffId) -> Badges:
+    """Badge counts over one organisation's logs, for it and for ``me``."""
+    org = {"open": 0, "in_progress": 0, "follow_ups": 0}
+    mine = dict(org)
+    for log in logs:
+        if log.status is LogStatus.OPEN:
+            org["open"] += 1
+            mine["open"] += log.created_by == me
+        elif log.status is LogStatus.IN_PROGRESS:
+            org["in_progress"] += 1
+            mine["in_progress"] += log.owner == me
+        for f in log.outstanding_follow_ups:
+            org["follow_ups"] += 1
+            mine["follow_ups"] += _is_mine(f.assigned_to, f.forward_to, log.owner, me)
+    return Badges(organisation=BadgeCounts(**org), mine=BadgeCounts(**mine))
+
+
+def _is_mine(assigned_to: str | None, forward_to: str | None, owner: str | None, me: str) -> bool:
+    return me in (assigned_to, forward_to) or (assigned_to is None and owner == me)
+
+
+def _ordered(
+    rows: list[R],
+    sort: Sequence[SortField[Any]],
+    keys: Mapping[Any, Callable[[R], Any]],
+    row_id: Callable[[R], str],
+) -> list[R]:
+    # Missing values sort last in either direction; ties go by id, in the last field's direction.
+    def compare(a: R, b: R) -> int:
+        for field in sort:
+            va, vb = keys[field.key](a), keys[field.key](b)
+            if va == vb:
+                continue
+            if va is None or vb is None:
+                return 1 if va is None else -1
+            order = -1 if va < vb else 1
+            return -order if field.descending else order
+        ia, ib = row_id(a), row_id(b)
+        order = (ia > ib) - (ia < ib)
+        return -order if sort[-1].descending else order
+
+    return sorted(rows, key=cmp_to_key(compare))
+
+
+def _page(rows: list[R], page: int, per_page: int) -> Page[R]:
+    start = (page - 1) * per_page
+    return Page(
+        items=tuple(rows[start : start + per_page]), total=len(rows), page=page, per_page=per_page
+    )

@@ -85,3 +85,40 @@ def test_a_path_must_be_a_path(bad: object) -> None:
 
     with pytest.raises(ValidationError):
         SqliteStore(bad)
+
+
+def test_migration_2_backfills_what_the_queries_read(tmp_path: Path) -> None:
+    import pendulum
+
+    import contactlog_core as cl
+
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, target=1)
+    t0 = 1_793_610_000_000_000
+    conn.executescript(
+        f"""
+        INSERT INTO organisations VALUES ('o', 'Northfield', 'UTC', {t0}, 1);
+        INSERT INTO staff VALUES ('s1', 'o', 'Élodie Martin', 'office_admin', {t0}, 1);
+        INSERT INTO logs (id, org_id, channel, subject, notes, priority, status, owner,
+                          created_by, created_at, updated_at, version)
+             VALUES ('l1', 'o', 'phone', 'École bus', '', 'normal', 'IN_PROGRESS', 's1',
+                     's1', {t0}, {t0}, 1),
+                    ('l2', 'o', 'phone', 'Fees', '', 'normal', 'COMPLETED', NULL,
+                     's1', {t0}, {t0}, 1);
+        INSERT INTO follow_ups (id, log_id, position, due_at, reason, priority, created_at)
+             VALUES ('f1', 'l1', 0, {t0 + 10**9}, 'call', 'high', {t0}),
+                    ('f2', 'l2', 0, {t0 + 10**9}, 'call', 'high', {t0});
+        """
+    )
+    conn.close()
+    clock = cl.ManualClock(pendulum.from_timestamp(t0 / 1e6))
+    app = cl.ContactLogApp(SqliteStore(path), clock=clock)
+    me = app.actor("s1")
+    page = app.logs.list(me, owner_name="elo", sort="subject")
+    assert [(r.id, r.owner_name, r.next_due_at is not None) for r in page.items] == [
+        ("l1", "Élodie Martin", True)
+    ]
+    assert app.logs.badges(me).organisation.follow_ups == 1
+    assert [r.id for r in app.logs.follow_ups(me).items] == ["f1"]
+    app.close()

@@ -40,7 +40,10 @@ def _structure_instant(value: object, _: type) -> DateTime:
 
 
 def _unstructure_instant(value: dt.datetime) -> str:
-    return require_aware(value, "instant").isoformat()
+    # On every audit snapshot: check awareness, then let the standard library write it.
+    if value.tzinfo is None or value.utcoffset() is None:
+        require_aware(value, "instant")
+    return dt.datetime.astimezone(value, dt.UTC).isoformat()
 
 
 def configure_converter(conv: cattrs.Converter) -> None:

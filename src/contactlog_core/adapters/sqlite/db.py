@@ -35,8 +35,12 @@ class Database:
         self.conn = conn
 
     def run(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
-        with translated("run a statement"):
+        # A plain try (not ``translated``): this runs for every statement.
+        try:
             return self.conn.execute(sql, params)
+        except sqlite3.Error:
+            with translated("run a statement"):
+                raise
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self.run(sql, params).fetchone()

@@ -10,13 +10,9 @@ from contactlog_core.adapters.memory import MemoryStore
 from contactlog_core.testing.contract import AppContract, QueryContract, StoreContract
 
 
-class TestMemoryStore(StoreContract):
+class TestMemoryStore(StoreContract, AppContract, QueryContract):
     @pytest.fixture
     def store(self) -> Iterator[MemoryStore]:
         store = MemoryStore()
         yield store
         store.close()
-
-
-class TestMemoryStoreThroughTheApp(AppContract, QueryContract, TestMemoryStore):
-    pass

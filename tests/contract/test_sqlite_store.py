@@ -1,4 +1,4 @@
-"""The contract suite against ``SqliteStore`` on a real file."""
+"""The contract suite against ``SqliteStore``, on a real file and in memory."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from contactlog_core.adapters.sqlite import SqliteStore
 from contactlog_core.testing.contract import AppContract, QueryContract, StoreContract
 
 
-class TestSqliteFileStore(StoreContract):
+class TestSqliteFileStore(StoreContract, AppContract, QueryContract):
     @pytest.fixture
     def store(self, tmp_path: Path) -> Iterator[SqliteStore]:
         store = SqliteStore(tmp_path / "contactlog.db")
@@ -19,17 +19,9 @@ class TestSqliteFileStore(StoreContract):
         store.close()
 
 
-class TestSqliteFileStoreThroughTheApp(AppContract, QueryContract, TestSqliteFileStore):
-    pass
-
-
-class TestSqliteInMemoryStore(StoreContract):
+class TestSqliteInMemoryStore(StoreContract, AppContract, QueryContract):
     @pytest.fixture
     def store(self) -> Iterator[SqliteStore]:
         store = SqliteStore(":memory:")
         yield store
         store.close()
-
-
-class TestSqliteInMemoryStoreThroughTheApp(AppContract, QueryContract, TestSqliteInMemoryStore):
-    pass

@@ -45,10 +45,15 @@ R = TypeVar("R", bound=_Record)
 class _Table(Generic[R]):
     """One kind of record: committed rows plus the rows a unit of work has staged."""
 
-    def __init__(self, kind: str, rows: dict[str, R]) -> None:
+    def __init__(self, kind: str, rows: dict[str, R], *, read_only: bool = False) -> None:
         self._kind = kind
         self._rows = rows
         self._staged: dict[str, R] = {}
+        self._read_only = read_only
+
+    def _writable(self) -> None:
+        if self._read_only:
+            raise StoreUnavailable(f"write a {self._kind}", "the unit of work is read-only")
 
     def lookup(self, key: str) -> R | None:
         return self._staged.get(key, self._rows.get(key))
@@ -60,11 +65,13 @@ class _Table(Generic[R]):
         return row
 
     def add(self, row: R) -> None:
+        self._writable()
         if self.lookup(row.id) is not None:
             raise ValidationError(f"{self._kind}.id", f"{row.id!r} already exists")
         self._staged[row.id] = row
 
     def update(self, row: R, expected_version: int) -> None:
+        self._writable()
         current = self.lookup(row.id)
         actual = None if current is None else current.version
         if actual != expected_version:
@@ -137,11 +144,14 @@ class _Logs:
 
 
 class _Audit:
-    def __init__(self, committed: list[AuditEvent]) -> None:
+    def __init__(self, committed: list[AuditEvent], *, read_only: bool) -> None:
         self._committed = committed
+        self._read_only = read_only
         self.staged: list[AuditEvent] = []
 
     def append(self, event: AuditEvent) -> None:
+        if self._read_only:
+            raise StoreUnavailable("append an audit event", "the unit of work is read-only")
         self.staged.append(event)
 
     def events(
@@ -156,15 +166,17 @@ class _Audit:
 
 
 class _MemoryUnitOfWork:
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(self, store: MemoryStore, *, read_only: bool) -> None:
         self._store = store
-        self._orgs: _Table[Organisation] = _Table("organisation", store._organisations)
-        self._staff: _Table[Staff] = _Table("staff", store._staff)
-        self._logs: _Table[ContactLog] = _Table("log", store._logs)
+        self._orgs: _Table[Organisation] = _Table(
+            "organisation", store._organisations, read_only=read_only
+        )
+        self._staff: _Table[Staff] = _Table("staff", store._staff, read_only=read_only)
+        self._logs: _Table[ContactLog] = _Table("log", store._logs, read_only=read_only)
         self.organisations = _Organisations(self._orgs)
         self.staff = _Staff(self._staff)
         self.logs = _Logs(self._logs, self._staff)
-        self.audit = _Audit(store._audit)
+        self.audit = _Audit(store._audit, read_only=read_only)
 
     def __enter__(self) -> _MemoryUnitOfWork:
         self._store._lock.acquire()
@@ -209,11 +221,11 @@ class MemoryStore:
         self._closed = False
 
     def unit_of_work(self, *, read_only: bool = False) -> _MemoryUnitOfWork:
-        """A unit of work holding the store's lock until it ends (``read_only`` changes nothing here)."""
+        """A unit of work holding the store's lock until it ends; a ``read_only`` one refuses writes."""
         # Readers take the lock too: a dict is not safe to read while another thread commits.
         if self._closed:
             raise StoreUnavailable("open a unit of work", "the store is closed")
-        return _MemoryUnitOfWork(self)
+        return _MemoryUnitOfWork(self, read_only=read_only)
 
     def close(self) -> None:
         """Refuse further units of work."""

@@ -144,7 +144,8 @@ class LogService:
     ) -> Page[FollowUpRow]:
         """Outstanding follow-ups (not done, on logs not completed), soonest due first.
 
-        ``mine`` keeps those assigned or forwarded to ``actor``; ``overdue_only``
+        ``mine`` keeps ``actor``'s own (assigned or forwarded to them, or unassigned
+        on a log they hold: what the "mine" badge counts); ``overdue_only``
         those due before now. ``sort`` names columns of ``FollowUpSort``.
         """
         order = parse_sort(sort, FollowUpSort, ["due_at"])
@@ -158,7 +159,7 @@ class LogService:
             query = FollowUpQuery(
                 org_id=me.org_id,
                 now=self._ctx.clock.now(),
-                assigned_to=me.staff_id if mine else None,
+                mine_of=me.staff_id if mine else None,
                 overdue_only=overdue_only,
                 sort=order,
                 page=page,

@@ -221,11 +221,14 @@ class Badges:
 
 @attrs.frozen
 class FollowUpQuery:
-    """Outstanding follow-ups of ``org_id``: not done, on a log that is not completed."""
+    """Outstanding follow-ups of ``org_id``: not done, on a log that is not completed.
+
+    With ``mine_of``, only that staff member's own, as the "mine" badge counts them.
+    """
 
     org_id: OrgId
     now: DateTime
-    assigned_to: StaffId | None = None
+    mine_of: StaffId | None = None
     overdue_only: bool = False
     sort: tuple[SortField[FollowUpSort], ...] = (SortField(FollowUpSort.DUE_AT),)
     page: int = 1

@@ -27,7 +27,7 @@ from contactlog_core.domain.queries import (
     name_key,
 )
 
-__all__ = ["badges", "follow_up_page", "log_page", "summary"]
+__all__ = ["badges", "follow_up_page", "is_mine", "log_page", "summary"]
 
 R = TypeVar("R")
 
@@ -102,9 +102,8 @@ def follow_up_page(
         if log.org_id != query.org_id:
             continue
         for f in log.outstanding_follow_ups:
-            if query.assigned_to is not None and query.assigned_to not in (
-                f.assigned_to,
-                f.forward_to,
+            if query.mine_of is not None and not is_mine(
+                f.assigned_to, f.forward_to, log.owner, query.mine_of
             ):
                 continue
             overdue = f.due_at < query.now
@@ -142,11 +141,12 @@ def badges(logs: Iterable[ContactLog], me: StaffId) -> Badges:
             mine["in_progress"] += log.owner == me
         for f in log.outstanding_follow_ups:
             org["follow_ups"] += 1
-            mine["follow_ups"] += _is_mine(f.assigned_to, f.forward_to, log.owner, me)
+            mine["follow_ups"] += is_mine(f.assigned_to, f.forward_to, log.owner, me)
     return Badges(organisation=BadgeCounts(**org), mine=BadgeCounts(**mine))
 
 
-def _is_mine(assigned_to: str | None, forward_to: str | None, owner: str | None, me: str) -> bool:
+def is_mine(assigned_to: str | None, forward_to: str | None, owner: str | None, me: str) -> bool:
+    """A follow-up is someone's when assigned or forwarded to them, or unassigned on a log they hold."""
     return me in (assigned_to, forward_to) or (assigned_to is None and owner == me)
 
 

@@ -124,9 +124,11 @@ def log_page(db: Database, query: LogQuery) -> Page[LogSummary]:
 
 def _follow_up_filter(query: FollowUpQuery) -> tuple[str, list[Any]]:
     where, params = ["f.org_id = ?", "f.open = 1"], list[Any]([query.org_id])
-    if query.assigned_to is not None:
-        where.append("(f.assigned_to = ? OR f.forward_to = ?)")
-        params.extend([query.assigned_to, query.assigned_to])
+    if query.mine_of is not None:
+        where.append(
+            "(f.assigned_to = ? OR f.forward_to = ? OR (f.assigned_to IS NULL AND l.owner = ?))"
+        )
+        params.extend([query.mine_of] * 3)
     if query.overdue_only:
         where.append("f.due_at < ?")
         params.append(to_micros(query.now))
@@ -135,7 +137,7 @@ def _follow_up_filter(query: FollowUpQuery) -> tuple[str, list[Any]]:
 
 def follow_up_page(db: Database, query: FollowUpQuery) -> Page[FollowUpRow]:
     where, params = _follow_up_filter(query)
-    total = db.one(FOLLOW_UP_COUNT + where, params)
+    total = db.one(FOLLOW_UP_COUNT + " JOIN logs l ON l.id = f.log_id" + where, params)
     rows = db.all(
         FOLLOW_UP_ROWS
         + where

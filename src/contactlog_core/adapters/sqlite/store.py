@@ -73,9 +73,7 @@ class SqliteUnitOfWork:
 class SqliteStore:
     """A store in one SQLite file (or ``":memory:"``); creates or migrates the schema on open.
 
-    >>> store = SqliteStore(":memory:")
-    >>> store.schema_version
-    1
+    ``schema_version`` is the number of the newest migration applied.
     """
 
     def __init__(self, path: str | os.PathLike[str], *, busy_timeout: float = 30.0) -> None:
@@ -98,8 +96,12 @@ class SqliteStore:
         # ":memory:" is one database per connection, so there it is one shared connection.
         self._shared_lock = threading.RLock() if self.path == MEMORY else None
         self._shared: sqlite3.Connection | None = None
-        with translated("open the database"):
-            self.schema_version = migrate(self._connection())
+        try:
+            with translated("open the database"):
+                self.schema_version = migrate(self._connection())
+        except BaseException:
+            self.close()
+            raise
 
     def unit_of_work(self, *, read_only: bool = False) -> SqliteUnitOfWork:
         """A unit of work; ``read_only`` ones do not take the write lock."""
@@ -124,6 +126,8 @@ class SqliteStore:
         try:
             conn = self._connection()
             with translated("begin a transaction"):
+                # query_only makes a read-only unit's promise binding: a write fails.
+                conn.execute(f"PRAGMA query_only = {int(read_only)}")
                 conn.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
         except BaseException:
             self._release()

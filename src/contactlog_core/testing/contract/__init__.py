@@ -4,17 +4,14 @@ Subclass each contract in your own test module and supply one fixture,
 ``store``, that yields a fresh, empty store (and closes it afterwards)::
 
     import pytest
-    from contactlog_core.testing.contract import AppContract, StoreContract
+    from contactlog_core.testing.contract import AppContract, QueryContract, StoreContract
 
-    class TestMyStore(StoreContract):
+    class TestMyStore(StoreContract, AppContract, QueryContract):
         @pytest.fixture
         def store(self, tmp_path):
             store = MyStore(tmp_path / "x")
             yield store
             store.close()
-
-    class TestMyStoreThroughTheApp(AppContract, QueryContract, TestMyStore):
-        pass
 
 The classes are not named ``Test*``, so pytest collects them only through
 your subclasses.

@@ -185,6 +185,23 @@ class QueryContract:
         )
         assert logs.badges(office.eve).organisation.in_progress == 1
 
+    def test_my_follow_ups_are_what_my_badge_counts(self, office: Office) -> None:
+        logs = office.app.logs
+        logs.add_follow_up(
+            office.alan,
+            office.lunch.id,
+            cl.FollowUpDraft(due_at=START.add(days=1), forward_to=office.alice.staff_id),
+        )
+        logs.add_follow_up(
+            office.alan,
+            office.lunch.id,
+            cl.FollowUpDraft(due_at=START.add(days=1), assigned_to=office.bob.staff_id),
+        )
+        # The forwarded one is unassigned on a log Alan holds: his as well as hers.
+        for who, expected in ((office.alice, 2), (office.alan, 1), (office.bob, 1)):
+            mine = logs.follow_ups(who, mine=True)
+            assert mine.total == logs.badges(who).mine.follow_ups == expected
+
     def test_completing_a_log_clears_its_follow_ups_from_the_badges(self, office: Office) -> None:
         logs = office.app.logs
         logs.complete(office.alice, office.bus.id)

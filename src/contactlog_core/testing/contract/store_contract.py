@@ -18,7 +18,7 @@ from contactlog_core.domain.logs import (
     Priority,
 )
 from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
-from contactlog_core.errors import ConcurrencyConflict, NotFound, ValidationError
+from contactlog_core.errors import ConcurrencyConflict, NotFound, StoreUnavailable, ValidationError
 from contactlog_core.ports import Store
 
 __all__ = ["StoreContract"]
@@ -152,6 +152,15 @@ class StoreContract:
             uow.logs.update(changed, expected_version=1)
         with seeded.unit_of_work(read_only=True) as uow:
             assert uow.logs.get(OrgId("org-a"), log.id) == changed
+
+    def test_a_read_only_unit_of_work_refuses_writes(self, seeded: Store) -> None:
+        with pytest.raises(StoreUnavailable), seeded.unit_of_work(read_only=True) as uow:
+            uow.logs.add(_log())
+        with pytest.raises(StoreUnavailable), seeded.unit_of_work(read_only=True) as uow:
+            uow.audit.append(_event("e1", "log-1"))
+        with seeded.unit_of_work() as uow:
+            uow.logs.add(_log())
+            assert list(uow.audit.events(OrgId("org-a"))) == []
 
     def test_ids_are_unique(self, seeded: Store) -> None:
         with seeded.unit_of_work() as uow:

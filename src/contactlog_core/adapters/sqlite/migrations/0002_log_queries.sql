@@ -1,7 +1,7 @@
 -- What the log list, the badges and the open follow-ups list read, kept on the rows
 -- they filter and sort, with an index for each question.
 -- contactlog_fold() and contactlog_name_key() are the domain's own folding rules,
--- registered on every connection the store opens.
+-- registered by migrate() on the connection that runs the migrations.
 
 ALTER TABLE staff ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
 UPDATE staff SET name_key = contactlog_name_key(name);

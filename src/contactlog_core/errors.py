@@ -22,6 +22,11 @@ __all__ = [
 class ContactLogError(Exception):
     """Root of every error this library raises on purpose."""
 
+    def __init__(self, *fields: object) -> None:
+        # BaseException's own init keeps every field in ``args``; OSError's (reached
+        # through PermissionError) would read them as errno and strerror instead.
+        BaseException.__init__(self, *fields)
+
     def __str__(self) -> str:
         return self.message()
 
@@ -64,7 +69,7 @@ class PermissionDenied(ContactLogError, PermissionError):
         self.command = command
 
     def message(self) -> str:
-        return f"{self.command} needs the {self.permission!r} permission, which {self.actor} lacks"
+        return f"{self.command} needs the '{self.permission}' permission, which {self.actor} lacks"
 
 
 class LockedByOther(ContactLogError, PermissionError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from types import TracebackType
 
@@ -150,6 +151,21 @@ class SqliteStore:
             self._local.conn, self._local.pid = conn, os.getpid()
         return conn
 
+    def _patiently(self, conn: sqlite3.Connection, statement: str) -> None:
+        # Switching a new file to WAL while another process writes it fails with
+        # "locked" at once, without the busy handler: wait here as a writer would.
+        deadline = time.monotonic() + self.busy_timeout
+        pause = 0.001
+        while True:
+            try:
+                conn.execute(statement)
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 0.05)
+
     def _open(self) -> sqlite3.Connection:
         with translated("open the database"):
             conn = sqlite3.connect(
@@ -162,7 +178,7 @@ class SqliteStore:
             )
             conn.row_factory = sqlite3.Row
             for pragma in _PRAGMAS:
-                conn.execute(pragma)
+                self._patiently(conn, pragma)
         with self._all_lock:
             self._all.append(conn)
         return conn

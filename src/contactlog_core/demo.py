@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TextIO
+from typing import Any, TextIO
 
 import pendulum
 
@@ -99,6 +99,7 @@ def _walk_through(app: ContactLogApp, clock: ManualClock, out: TextIO) -> None:
     show(log)
     say(f"    completed by {names[log.completed_by or alice.id]}")
     _history(app, hana_a, log, names, org, say)
+    _office_lists(app, clock, (me, bob_a, hana_a), org, say)
 
 
 def _history(
@@ -114,3 +115,59 @@ def _history(
         when = event.at.in_timezone(org.timezone).format("HH:mm")
         who = names.get(event.actor, "system") if event.actor else "system"
         say(f"  {when}  {event.command:<14} by {who}")
+
+
+_MORE_CALLS = (
+    (0, "Dinner money refund", "high", 1),
+    (1, "Uniform order", "normal", 2),
+    (2, "Staff parking complaint", "low", 0),
+    (0, "École exchange trip forms", "normal", 4),
+    (1, "Bus pass lost", "urgent", 1),
+)
+
+
+def _office_lists(
+    app: ContactLogApp,
+    clock: ManualClock,
+    staff: tuple[Actor, Actor, Actor],
+    org: Organisation,
+    say: Callable[[str], None],
+) -> None:
+    """The rest of the morning: more calls, then the list pages and badges the office sees."""
+    for who, subject, priority, days in _MORE_CALLS:
+        clock.advance(minutes=11)
+        follow_up = (
+            FollowUpDraft(due_at=clock.now().add(days=days), reason="call back") if days else None
+        )
+        app.logs.record(staff[who], subject=subject, priority=priority, follow_up=follow_up)
+    bob = staff[1]
+    app.logs.surrender(bob, app.logs.list(bob, owner_name="bob", sort="subject").items[0].id)
+    alice = staff[0]
+
+    def page(title: str, **question: Any) -> None:
+        result = app.logs.list(alice, per_page=3, **question)
+        nav = f"page {result.page} of {result.pages}, {result.total} logs"
+        nav += ", next ->" if result.has_next else ""
+        nav += ", <- previous" if result.has_prev else ""
+        say(f"\n{title} ({nav})")
+        for row in result.items:
+            holder = row.owner_name or "-"
+            due = (
+                ""
+                if row.next_due_at is None
+                else org.local(row.next_due_at).format("ddd D MMM HH:mm")
+            )
+            say(f"  {row.subject:<28} {row.status:<12} {holder:<12} {due}")
+
+    say("\nLater that morning, five more calls come in; Bob surrenders one.")
+    page("Open and in-progress logs, newest change first", status=["OPEN", "IN_PROGRESS"])
+    page("... the next page", status=["OPEN", "IN_PROGRESS"], page=2)
+    page("Held by someone whose name starts with 'al' (typed as 'AL')", owner_name="AL")
+    page("By subject, A to Z", sort=["subject"])
+    page("By next follow-up due", sort=["next_due_at", "subject"], status="IN_PROGRESS")
+    badges = app.logs.badges(alice)
+    for label, counts in (("Northfield Primary", badges.organisation), ("Alice", badges.mine)):
+        say(
+            f"\nBadges for {label}: {counts.open} open, {counts.in_progress} in progress, "
+            f"{counts.follow_ups} follow-ups, {counts.total} in all"
+        )

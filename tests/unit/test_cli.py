@@ -28,6 +28,15 @@ def test_demo_walks_through_the_seed_scenario(
         "status COMPLETED",
         "follow-up due Tue 3 Nov 2026 09:45 GMT: call back",
     ]
+    lists = [
+        "Open and in-progress logs, newest change first (page 1 of 2, 5 logs, next ->)",
+        "... the next page (page 2 of 2, 5 logs, <- previous)",
+        "Held by someone whose name starts with 'al' (typed as 'AL') (page 1 of 1, 2 logs)",
+        "  Dinner money refund          IN_PROGRESS  Alice Smith  Tue 3 Nov 11:21",
+        "Badges for Northfield Primary: 1 open, 4 in progress, 4 follow-ups, 9 in all",
+        "Badges for Alice: 0 open, 2 in progress, 2 follow-ups, 4 in all",
+    ]
+    assert all(line in out for line in lists), out
     positions = [out.index(step) for step in steps[:7]]
     assert positions == sorted(positions)
     assert steps[7] in out

@@ -60,3 +60,12 @@ def test_text_with_a_lone_surrogate_is_refused() -> None:
     with pytest.raises(ValidationError):
         check.text("bus \ud800 route", "subject", max_length=50)
     assert check.text("Élodie ✓ 🚌", "subject", max_length=50) == "Élodie ✓ 🚌"
+
+
+def test_names_fold_to_words_that_prefixes_match() -> None:
+    from contactlog_core.domain.queries import fold, name_key, name_words
+
+    assert fold("Élodie ÇA Straße") == "elodie ca strasse"
+    assert name_words("Bob O'Brien-Lee") == ["bob", "o", "brien", "lee"]
+    assert name_key("Bob O'Brien-Lee") == " bob o brien lee"
+    assert name_key("") == ""

@@ -109,10 +109,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="a keyphrase .jsonl file")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the JSON")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N documents")
+    parser.add_argument(
+        "--quick", action="store_true", help="the first 100 documents (CI smoke run)"
+    )
     args = parser.parse_args(argv)
 
     with args.data.open(encoding="utf-8") as lines:
         docs = [json.loads(line) for line in lines if line.strip()]
+    limit = 100 if args.quick and args.limit is None else args.limit
+    docs = docs[:limit] if limit else docs
     where = pin_one_core()
     results: dict[str, dict[str, float]] = {}
     for name, extract in extractors().items():

@@ -31,7 +31,7 @@ def require_aware(value: object, field: str) -> DateTime:
     # Convert with the standard library first: for a wall time in a DST gap it keeps the
     # offset the value itself reports, where re-reading the wall time could shift it.
     utc = dt.datetime.astimezone(value, dt.UTC)
-    return pendulum.datetime(
+    return DateTime(
         utc.year,
         utc.month,
         utc.day,
@@ -39,7 +39,7 @@ def require_aware(value: object, field: str) -> DateTime:
         utc.minute,
         utc.second,
         utc.microsecond,
-        tz=pendulum.UTC,
+        tzinfo=pendulum.UTC,
     )
 
 

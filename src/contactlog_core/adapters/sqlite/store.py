@@ -93,6 +93,7 @@ class SqliteStore:
         self._local = threading.local()
         self._closed = False
         self._all: list[sqlite3.Connection] = []
+        self._query_only: dict[int, bool] = {}
         self._all_lock = threading.Lock()
         # ":memory:" is one database per connection, so there it is one shared connection.
         self._shared_lock = threading.RLock() if self.path == MEMORY else None
@@ -128,7 +129,10 @@ class SqliteStore:
             conn = self._connection()
             with translated("begin a transaction"):
                 # query_only makes a read-only unit's promise binding: a write fails.
-                conn.execute(f"PRAGMA query_only = {int(read_only)}")
+                # Set only when it changes: a statement less on every write.
+                if self._query_only.get(id(conn)) != read_only:
+                    conn.execute(f"PRAGMA query_only = {int(read_only)}")
+                    self._query_only[id(conn)] = read_only
                 conn.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
         except BaseException:
             self._release()

@@ -71,9 +71,9 @@ def order_by(
     terms = []
     for field in sort:
         column, nullable = columns[field.key]
-        if nullable:
-            terms.append(f"({column} IS NULL)")
-        terms.append(f"{column} {'DESC' if field.descending else 'ASC'}")
+        # NULLS LAST (SQLite >= 3.30) keeps an index on the column usable for the order.
+        last = " NULLS LAST" if nullable else ""
+        terms.append(f"{column} {'DESC' if field.descending else 'ASC'}{last}")
     terms.append(f"{id_column} {'DESC' if sort[-1].descending else 'ASC'}")
     return " ORDER BY " + ", ".join(terms)
 
@@ -93,9 +93,18 @@ def _log_filter(query: LogQuery) -> tuple[str, list[Any]]:
     return " WHERE " + " AND ".join(where), params
 
 
+def _log_total(db: Database, query: LogQuery, where: str, params: list[Any]) -> int:
+    if query.owner_terms:
+        return _count(db, LOG_COUNT + where, params)
+    # Without an owner search the kept counts answer: a few rows, not an index walk.
+    statuses = sorted(query.statuses)
+    in_statuses = f" AND status IN ({', '.join('?' * len(statuses))})" if statuses else ""
+    return _count(db, q.SUM_LOG_COUNTS + in_statuses, [query.org_id, *statuses])
+
+
 def log_page(db: Database, query: LogQuery) -> Page[LogSummary]:
     where, params = _log_filter(query)
-    total = db.one(LOG_COUNT + where, params)
+    total = _log_total(db, query, where, params)
     rows = db.all(
         LOG_ROWS + where + order_by(query.sort, _LOG_COLUMNS, "l.id") + " LIMIT ? OFFSET ?",
         [*params, query.per_page, (query.page - 1) * query.per_page],
@@ -117,9 +126,7 @@ def log_page(db: Database, query: LogQuery) -> Page[LogSummary]:
         )
         for r in rows
     )
-    return Page(
-        items=items, total=total[0] if total else 0, page=query.page, per_page=query.per_page
-    )
+    return Page(items=items, total=total, page=query.page, per_page=query.per_page)
 
 
 def _follow_up_filter(query: FollowUpQuery) -> tuple[str, list[Any]]:
@@ -137,7 +144,10 @@ def _follow_up_filter(query: FollowUpQuery) -> tuple[str, list[Any]]:
 
 def follow_up_page(db: Database, query: FollowUpQuery) -> Page[FollowUpRow]:
     where, params = _follow_up_filter(query)
-    total = db.one(FOLLOW_UP_COUNT + " JOIN logs l ON l.id = f.log_id" + where, params)
+    # The log is needed only to know who holds it (the "mine" rule); the foreign key
+    # guarantees it exists otherwise.
+    join = " JOIN logs l ON l.id = f.log_id" if query.mine_of is not None else ""
+    total = _count(db, FOLLOW_UP_COUNT + join + where, params)
     rows = db.all(
         FOLLOW_UP_ROWS
         + where
@@ -161,14 +171,12 @@ def follow_up_page(db: Database, query: FollowUpQuery) -> Page[FollowUpRow]:
         )
         for r in rows
     )
-    return Page(
-        items=items, total=total[0] if total else 0, page=query.page, per_page=query.per_page
-    )
+    return Page(items=items, total=total, page=query.page, per_page=query.per_page)
 
 
 def badge_counts(db: Database, org_id: OrgId, me: StaffId) -> Badges:
     by_status: dict[str, int] = {
-        row[0]: row[1] for row in db.all(q.COUNT_LOGS_BY_STATUS, (org_id,))
+        row[0]: row[1] for row in db.all(q.LOG_COUNTS_OF_ORG, (org_id,))
     }
     organisation = BadgeCounts(
         open=by_status.get(LogStatus.OPEN.value, 0),

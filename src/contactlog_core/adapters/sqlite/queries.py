@@ -66,10 +66,8 @@ UPDATE follow_ups SET open = (done_at IS NULL AND :log_open)
  WHERE log_id = :log_id AND open != (done_at IS NULL AND :log_open)
 """
 
-COUNT_LOGS_BY_STATUS = """
-SELECT status, count(*) FROM logs
- WHERE org_id = ? AND status IN ('OPEN', 'IN_PROGRESS') GROUP BY status
-"""
+LOG_COUNTS_OF_ORG = "SELECT status, n FROM log_counts WHERE org_id = ?"
+SUM_LOG_COUNTS = "SELECT coalesce(sum(n), 0) FROM log_counts WHERE org_id = ?"
 COUNT_MY_OPEN_LOGS = (
     "SELECT count(*) FROM logs WHERE org_id = ? AND created_by = ? AND status = 'OPEN'"
 )

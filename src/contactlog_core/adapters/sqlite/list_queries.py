@@ -132,10 +132,8 @@ def log_page(db: Database, query: LogQuery) -> Page[LogSummary]:
 def _follow_up_filter(query: FollowUpQuery) -> tuple[str, list[Any]]:
     where, params = ["f.org_id = ?", "f.open = 1"], list[Any]([query.org_id])
     if query.mine_of is not None:
-        where.append(
-            "(f.assigned_to = ? OR f.forward_to = ? OR (f.assigned_to IS NULL AND l.owner = ?))"
-        )
-        params.extend([query.mine_of] * 3)
+        where.append(f"f.id IN ({q.MY_OPEN_FOLLOW_UP_IDS})")
+        params.extend(_my_follow_up_params(query.org_id, query.mine_of))
     if query.overdue_only:
         where.append("f.due_at < ?")
         params.append(to_micros(query.now))
@@ -144,10 +142,7 @@ def _follow_up_filter(query: FollowUpQuery) -> tuple[str, list[Any]]:
 
 def follow_up_page(db: Database, query: FollowUpQuery) -> Page[FollowUpRow]:
     where, params = _follow_up_filter(query)
-    # The log is needed only to know who holds it (the "mine" rule); the foreign key
-    # guarantees it exists otherwise.
-    join = " JOIN logs l ON l.id = f.log_id" if query.mine_of is not None else ""
-    total = _count(db, FOLLOW_UP_COUNT + join + where, params)
+    total = _count(db, FOLLOW_UP_COUNT + where, params)
     rows = db.all(
         FOLLOW_UP_ROWS
         + where
@@ -175,9 +170,7 @@ def follow_up_page(db: Database, query: FollowUpQuery) -> Page[FollowUpRow]:
 
 
 def badge_counts(db: Database, org_id: OrgId, me: StaffId) -> Badges:
-    by_status: dict[str, int] = {
-        row[0]: row[1] for row in db.all(q.LOG_COUNTS_OF_ORG, (org_id,))
-    }
+    by_status: dict[str, int] = {row[0]: row[1] for row in db.all(q.LOG_COUNTS_OF_ORG, (org_id,))}
     organisation = BadgeCounts(
         open=by_status.get(LogStatus.OPEN.value, 0),
         in_progress=by_status.get(LogStatus.IN_PROGRESS.value, 0),
@@ -186,9 +179,13 @@ def badge_counts(db: Database, org_id: OrgId, me: StaffId) -> Badges:
     mine = BadgeCounts(
         open=_count(db, q.COUNT_MY_OPEN_LOGS, (org_id, me)),
         in_progress=_count(db, q.COUNT_MY_HELD_LOGS, (org_id, me)),
-        follow_ups=_count(db, q.COUNT_MY_OPEN_FOLLOW_UPS, {"org_id": org_id, "me": me}),
+        follow_ups=_count(db, q.COUNT_MY_OPEN_FOLLOW_UPS, _my_follow_up_params(org_id, me)),
     )
     return Badges(organisation=organisation, mine=mine)
+
+
+def _my_follow_up_params(org_id: str, me: str) -> list[str]:
+    return [org_id, me, org_id, me, me, org_id, me, me]
 
 
 def _count(db: Database, sql: str, params: Sequence[Any] | dict[str, Any]) -> int:

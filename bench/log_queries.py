@@ -1,0 +1,961 @@
+"""The SQLite read path at scale against hand-written ``sqlite3``: ``nox -s bench -- log_queries``.
+
+One organisation with ``--logs N`` logs (default 1,000,000) in one file: 50
+staff with varied names (some accented), statuses about 20% OPEN, 30%
+IN_PROGRESS and 50% COMPLETED, about a third of the logs with one or two
+follow-ups (some done), subjects from a small vocabulary, most with a contact.
+
+**Load.** The schema, the organisation and the staff are made by the library
+(``SqliteStore(path)``, ``app.organisations.create``, ``app.staff.add``); the
+logs and follow-ups are then inserted with raw ``executemany`` in transactions
+of ``LOAD_BATCH`` logs, their derived columns (``subject_key``, ``owner_key``,
+``next_due_at``, ``follow_ups.org_id`` and ``open``) computed with the
+library's own ``fold`` and ``name_key`` and the rules of ``domain.query_rules``.
+No audit events are loaded: the read path does not touch them. Then it is
+**checked**: every row against the backfill rules of migration 0002 (in SQL,
+with the library's functions registered), and for ~200 logs ``app.logs.get``
+against what was inserted, the stored derived columns against what the store
+itself would write for the log it read (``rows.log_params``,
+``rows.follow_up_params``), and ``app.logs.list`` rows against
+``query_rules.summary`` of the same logs. ``ANALYZE`` runs after the load
+(``--no-analyze`` to skip it); the output says which.
+
+**Measure.** For each case, ``--reps`` calls (default 200) with parameters
+drawn per call (page, page size, actor, search prefix), each timed alone with
+``time.perf_counter_ns`` for ours (``app.logs.list`` / ``badges`` /
+``follow_ups`` on a ``SqliteStore``) and for a hand-written baseline on its
+own ``sqlite3`` connection to the same file, in the same run, alternating
+which side goes first. The baseline is the straightforward SQL a developer
+would write for the same question on the same schema: one read transaction,
+the actor's staff row, a ``COUNT`` for the total and the page with the same
+``ORDER BY ... LIMIT ... OFFSET`` (``NULLS LAST`` for the nullable sorts, a
+``JOIN staff ... LIKE`` for the owner search). Every answer of ours is
+compared with the baseline's (total and ids in order, or the six counts).
+Reported: p50/p99 in ms and ours / baseline (> 1 = ours slower). Target: list,
+search and badges p99 under 20 ms at 1M logs. For every case of ours whose p99
+is over 20 ms, the statements the store ran (captured with
+``set_trace_callback`` on its connection) are printed with their own time and
+their ``EXPLAIN QUERY PLAN``.
+
+Run ``python bench/log_queries.py --logs 200000``, or ``--quick`` for a smoke
+run. Results go to ``bench/results/log_queries.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import gc
+import json
+import os
+import platform
+import random
+import re
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pendulum
+
+import contactlog_core as cl
+from contactlog_core.adapters.sqlite import SqliteStore
+from contactlog_core.adapters.sqlite import rows as store_rows
+from contactlog_core.domain import query_rules
+from contactlog_core.domain.queries import Badges, fold, name_key, name_words
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_OUT = HERE / "results" / "log_queries.json"
+TARGET_MS = 20.0
+TARGET_GROUPS = ("list", "search", "badges")
+NOW = pendulum.datetime(2026, 11, 2, 12, tz="UTC")
+SPAN = dt.timedelta(days=730)  # logs were created over the two years before NOW
+LOAD_BATCH = 100_000
+LOAD_CACHE_KIB = 262_144  # the loader connection's cache_size (only while loading)
+SAMPLE = 200
+SEED = 20261102
+PRAGMAS = ("journal_mode", "synchronous", "foreign_keys", "cache_size", "page_size")
+BUSY_TIMEOUT_S = 30.0  # SqliteStore's default
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_WORD = re.compile(r"\w+")
+
+STAFF_NAMES = (
+    "Alice Smith", "Élodie Dubois", "José Álvarez", "Zoë Brontë", "Søren Kierkegaard",
+    "Anne-Marie O'Neil", "Ngozi Okonkwo", "François Lefèvre", "Jürgen Müller", "Chloé Martin",
+    "Łukasz Nowak", "Siobhán Ní Bhriain", "Mohammed Al-Farsi", "Priya Patel", "Wei Zhang",
+    "Björn Andersson", "Inés García", "Marta Kowalska", "Oliver Brown", "Amelia Jones",
+    "Noah Williams", "Isla Taylor", "Harry Davies", "Ava Evans", "Jack Thomas",
+    "Mia Roberts", "George Johnson", "Emily Walker", "Leo Wright", "Grace Robinson",
+    "Aoife Ó Súilleabháin", "Renée Château", "Dvořák Antonín", "Çağla Şahin", "Niamh Kelly",
+    "Ahmed Hassan", "Fatima Begum", "Ravi Sharma", "Sophie Green", "Ella Hall",
+    "Thomas Wood", "Ruby Clarke", "Oscar Hughes", "Lily Edwards", "Charlie Turner",
+    "Freya Hill", "Alfie Moore", "Poppy Cooper", "Hélène Côté", "Ümit Öztürk",
+)  # fmt: skip
+SUBJECTS = (
+    "Absence", "Late arrival", "Bus route", "Pick-up times", "Dinner money", "Uniform",
+    "School trip", "Medical appointment", "Allergy update", "Change of address",
+    "Parents' evening", "Homework", "Behaviour", "Bullying concern", "Reading book",
+    "Club place", "Lost property", "Admissions", "Exam entry", "Réunion parents",
+    "Safeguarding", "Transport form", "Photograph consent", "Fees",
+)  # fmt: skip
+NOTES = (
+    "Called back and left a message.",
+    "Parent happy with the answer.",
+    "Needs a reply from the class teacher.",
+    "Passed on to the office.",
+    "",
+)
+REASONS = ("call back", "send the form", "check with the teacher", "chase payment", "")
+FIRST = ("Sam", "Alex", "Jordan", "Kim", "Lee", "Robin", "Chris", "Pat", "Jamie", "Ali")
+LAST = ("Baker", "Carter", "Dixon", "Ellis", "Fox", "Gray", "Hunt", "Irwin", "Khan", "Lloyd")
+STATUSES = (("OPEN", 0.2), ("IN_PROGRESS", 0.3), ("COMPLETED", 0.5))
+PRIORITIES = (("low", 0.2), ("normal", 0.6), ("high", 0.15), ("urgent", 0.05))
+CHANNELS = ("phone", "email", "in_person", "letter", "sms", "other")
+
+
+def micros_of(instant: dt.datetime) -> int:
+    # Plain datetime arithmetic: pendulum's own subtraction yields an Interval.
+    return dt.datetime.__sub__(instant, _EPOCH) // dt.timedelta(microseconds=1)
+
+
+NOW_US = micros_of(NOW)
+DAY_US = 86_400 * 10**6
+
+
+# --- the data set --------------------------------------------------------------------------
+
+
+@attrs.frozen
+class World:
+    """The organisation and its staff, as the library made them."""
+
+    org_id: str
+    staff_ids: tuple[str, ...]
+    names: dict[str, str]  # staff id -> name
+    actors: dict[str, cl.Actor]
+
+
+def seed_world(app: cl.ContactLogApp) -> World:
+    org = app.organisations.create("Northfield Academy Trust", timezone="Europe/London")
+    ids, names, actors = [], {}, {}
+    for i, name in enumerate(STAFF_NAMES):
+        role = "school_admin" if i % 10 == 0 else "office_admin"
+        staff = app.staff.add(org.id, name=name, role=role)
+        ids.append(staff.id)
+        names[staff.id] = name
+        actors[staff.id] = app.actor(staff.id)
+    return World(org.id, tuple(ids), names, actors)
+
+
+@functools.cache
+def subject_key(subject: str) -> str:
+    return fold(subject)
+
+
+@functools.cache
+def staff_key(name: str) -> str:
+    return name_key(name)
+
+
+def pick(rng: random.Random, weighted: Sequence[tuple[str, float]]) -> str:
+    x, total = rng.random(), 0.0
+    for value, weight in weighted:
+        total += weight
+        if x < total:
+            return value
+    return weighted[-1][0]
+
+
+def new_id(rng: random.Random) -> str:
+    return f"{rng.getrandbits(128):032x}"
+
+
+# logs columns in INSERT order; the derived ones are filled by make_log below.
+LOG_COLUMNS = (
+    "id", "org_id", "contact_id", "contact_name", "channel", "subject", "subject_key", "notes",
+    "priority", "status", "owner", "owner_key", "created_by", "created_at", "updated_at",
+    "completed_by", "completed_at", "next_due_at", "version",
+)  # fmt: skip
+FOLLOW_UP_COLUMNS = (
+    "id", "log_id", "org_id", "position", "due_at", "reason", "assigned_to", "forward_to",
+    "priority", "created_at", "done_at", "open",
+)  # fmt: skip
+INSERT_LOG = (
+    f"INSERT INTO logs ({', '.join(LOG_COLUMNS)}) VALUES ({', '.join('?' * len(LOG_COLUMNS))})"
+)
+INSERT_FOLLOW_UP = (
+    f"INSERT INTO follow_ups ({', '.join(FOLLOW_UP_COLUMNS)})"
+    f" VALUES ({', '.join('?' * len(FOLLOW_UP_COLUMNS))})"
+)
+
+
+def make_follow_ups(rng: random.Random, world: World, log: dict[str, Any]) -> list[dict[str, Any]]:
+    """Zero (two thirds of logs), one or two follow-ups; about a third of them done."""
+    if rng.random() >= 1 / 3:
+        return []
+    items = []
+    for position in range(rng.choice((1, 2))):
+        created = log["created_at"]
+        due = created + rng.randrange(DAY_US // 24, 21 * DAY_US)
+        done = None
+        if rng.random() < 0.35:
+            done = min(NOW_US, created + rng.randrange(1, 21 * DAY_US))
+        items.append(
+            {
+                "id": new_id(rng),
+                "log_id": log["id"],
+                "org_id": world.org_id,
+                "position": position,
+                "due_at": due,
+                "reason": rng.choice(REASONS),
+                "assigned_to": rng.choice(world.staff_ids) if rng.random() < 0.6 else None,
+                "forward_to": rng.choice(world.staff_ids) if rng.random() < 0.1 else None,
+                "priority": pick(rng, PRIORITIES),
+                "created_at": created,
+                "done_at": done,
+                # query_rules: outstanding = not done, on a log that is not completed.
+                "open": int(done is None and log["status"] != "COMPLETED"),
+            }
+        )
+    return items
+
+
+def make_log(
+    rng: random.Random, world: World, i: int, n: int
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Log number ``i`` of ``n`` (created in order, oldest first) and its follow-ups."""
+    created = NOW_US - int(SPAN / dt.timedelta(microseconds=1)) * (n - i) // n
+    updated = min(NOW_US, created + rng.randrange(0, 30 * DAY_US))
+    status = pick(rng, STATUSES)
+    owner = rng.choice(world.staff_ids) if status == "IN_PROGRESS" else None
+    completed = status == "COMPLETED"
+    contact = rng.randrange(2000) if rng.random() < 0.7 else None
+    subject = rng.choice(SUBJECTS)
+    log = {
+        "id": new_id(rng),
+        "org_id": world.org_id,
+        "contact_id": None if contact is None else f"contact-{contact}",
+        "contact_name": None
+        if contact is None
+        else f"{FIRST[contact % 10]} {LAST[contact // 10 % 10]}",
+        "channel": rng.choice(CHANNELS),
+        "subject": subject,
+        "subject_key": subject_key(subject),
+        "notes": rng.choice(NOTES),
+        "priority": pick(rng, PRIORITIES),
+        "status": status,
+        "owner": owner,
+        "owner_key": None if owner is None else staff_key(world.names[owner]),
+        "created_by": rng.choice(world.staff_ids),
+        "created_at": created,
+        "updated_at": updated,
+        "completed_by": rng.choice(world.staff_ids) if completed else None,
+        "completed_at": updated if completed else None,
+        "next_due_at": None,
+        "version": rng.randint(2, 6) if completed else rng.randint(1, 4),
+    }
+    follow_ups = make_follow_ups(rng, world, log)
+    # query_rules.summary: the earliest due of the outstanding follow-ups, else None.
+    log["next_due_at"] = min((f["due_at"] for f in follow_ups if f["open"]), default=None)
+    return log, follow_ups
+
+
+@attrs.define
+class LoadReport:
+    logs: int = 0
+    follow_ups: int = 0
+    seconds: float = 0.0
+    analyze_seconds: float | None = None
+    sample: list[tuple[dict[str, Any], list[dict[str, Any]]]] = attrs.Factory(list)
+
+
+def bulk_load(path: Path, world: World, n: int, analyze: bool) -> LoadReport:
+    """Insert ``n`` logs in transactions of ``LOAD_BATCH``; keep ~``SAMPLE`` of them to check."""
+    rng = random.Random(SEED)
+    keep = set(random.Random(SEED + 1).sample(range(n), min(SAMPLE, n)))
+    report = LoadReport()
+    conn = connect(path)
+    conn.execute(f"PRAGMA cache_size = -{LOAD_CACHE_KIB}")
+    t0 = time.perf_counter()
+    for start in range(0, n, LOAD_BATCH):
+        logs, follow_ups = [], []
+        for i in range(start, min(n, start + LOAD_BATCH)):
+            log, fus = make_log(rng, world, i, n)
+            logs.append(tuple(log[c] for c in LOG_COLUMNS))
+            follow_ups.extend(tuple(f[c] for c in FOLLOW_UP_COLUMNS) for f in fus)
+            if i in keep:
+                report.sample.append((log, fus))
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(INSERT_LOG, logs)
+        conn.executemany(INSERT_FOLLOW_UP, follow_ups)
+        conn.execute("COMMIT")
+        report.logs += len(logs)
+        report.follow_ups += len(follow_ups)
+    report.seconds = time.perf_counter() - t0
+    if analyze:
+        t0 = time.perf_counter()
+        conn.execute("ANALYZE")
+        report.analyze_seconds = time.perf_counter() - t0
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return report
+
+
+# --- checking the load ---------------------------------------------------------------------
+
+# Migration 0002's backfill rules, applied to every row: each count must be 0.
+FULL_CHECKS = {
+    "logs.subject_key": "SELECT count(*) FROM logs WHERE subject_key != contactlog_fold(subject)",
+    "logs.owner_key": """
+        SELECT count(*) FROM logs
+         WHERE owner_key IS NOT (SELECT name_key FROM staff WHERE staff.id = logs.owner)""",
+    "logs.next_due_at": """
+        SELECT count(*) FROM logs
+         WHERE next_due_at IS NOT (CASE WHEN status = 'COMPLETED' THEN NULL
+                                   ELSE (SELECT min(due_at) FROM follow_ups f
+                                          WHERE f.log_id = logs.id AND f.done_at IS NULL) END)""",
+    "follow_ups.org_id": """
+        SELECT count(*) FROM follow_ups
+         WHERE org_id != (SELECT org_id FROM logs WHERE logs.id = follow_ups.log_id)""",
+    "follow_ups.open": """
+        SELECT count(*) FROM follow_ups
+         WHERE open != (done_at IS NULL
+                        AND (SELECT status FROM logs WHERE logs.id = follow_ups.log_id)
+                            != 'COMPLETED')""",
+    "staff.name_key": "SELECT count(*) FROM staff WHERE name_key != contactlog_name_key(name)",
+}
+
+
+def full_checks(path: Path) -> dict[str, int]:
+    """Rows whose derived columns differ from what migration 0002 would compute (want 0)."""
+    conn = connect(path)
+    conn.create_function("contactlog_fold", 1, fold, deterministic=True)
+    conn.create_function("contactlog_name_key", 1, name_key, deterministic=True)
+    try:
+        return {name: conn.execute(sql).fetchone()[0] for name, sql in FULL_CHECKS.items()}
+    finally:
+        conn.close()
+
+
+def as_inserted(log: cl.ContactLog) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The log ``app.logs.get`` returned, as the column values the loader inserted."""
+    row = store_rows.log_params(log)
+    row["owner_key"] = None if log.owner is None else "?"  # compared separately
+    fus = [store_rows.follow_up_params(log, p, f) for p, f in enumerate(log.follow_ups)]
+    return row, fus
+
+
+def sample_checks(
+    app: cl.ContactLogApp, world: World, sample: list[tuple[dict[str, Any], list[dict[str, Any]]]]
+) -> dict[str, Any]:
+    """``app.logs.get`` and ``app.logs.list`` against what was inserted: mismatches (want 0)."""
+    actor = world.actors[world.staff_ids[0]]
+    wrong_get: list[str] = []
+    for log, fus in sample:
+        got, got_fus = as_inserted(app.logs.get(actor, log["id"]))
+        expected = {**log, "owner_key": None if log["owner"] is None else "?"}
+        if got != expected or got_fus != fus:
+            wrong_get.append(log["id"])
+        owner_name = world.names.get(log["owner"] or "")
+        if log["owner_key"] != (None if owner_name is None else name_key(owner_name)):
+            wrong_get.append(log["id"])
+    wrong_list: list[str] = []
+    checked = 0
+    total = app.logs.list(actor, per_page=1).total
+    middle = max(1, total // 200)
+    for page in sorted({1, middle}):
+        for item in app.logs.list(actor, page=page, per_page=100).items:
+            log = app.logs.get(actor, item.id)
+            owner_name = None if log.owner is None else world.names[log.owner]
+            checked += 1
+            if item != query_rules.summary(log, owner_name):
+                wrong_list.append(item.id)
+    return {
+        "get_checked": len(sample),
+        "get_mismatches": wrong_get,
+        "list_rows_checked": checked,
+        "list_mismatches": wrong_list,
+    }
+
+
+# --- the questions -------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Request:
+    """One call: which method, as whom, with which arguments (shared by both sides)."""
+
+    kind: str  # "list" | "badges" | "follow_ups"
+    staff_id: str
+    kwargs: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class Case:
+    name: str
+    group: str  # "list" | "search" | "badges" | "follow_ups"
+    draw: Callable[[random.Random, World], Request]
+
+
+def _list(**fixed: Any) -> Callable[[random.Random, World], Request]:
+    """A list request with ``fixed`` arguments; ``page``/``per_page`` may be callables of rng."""
+
+    def draw(rng: random.Random, world: World) -> Request:
+        kwargs = {k: v(rng) if callable(v) else v for k, v in fixed.items()}
+        return Request("list", rng.choice(world.staff_ids), kwargs)
+
+    return draw
+
+
+def _search(rng: random.Random, world: World) -> Request:
+    """As-you-type: the first 1-3 letters of a word of a staff name, as typed."""
+    words = _WORD.findall(world.names[rng.choice(world.staff_ids)])
+    word = rng.choice(words)
+    return Request("list", rng.choice(world.staff_ids), {"owner_name": word[: rng.randint(1, 3)]})
+
+
+def _badges(rng: random.Random, world: World) -> Request:
+    return Request("badges", rng.choice(world.staff_ids))
+
+
+def _follow_ups(mine: bool) -> Callable[[random.Random, World], Request]:
+    def draw(rng: random.Random, world: World) -> Request:
+        kwargs = {"mine": mine, "per_page": rng.choice((10, 25))}
+        return Request("follow_ups", rng.choice(world.staff_ids), kwargs)
+
+    return draw
+
+
+def _pages(low: int, high: int) -> Callable[[random.Random], int]:
+    return lambda rng: rng.randint(low, high)
+
+
+def _per_page(rng: random.Random) -> int:
+    return rng.choice((10, 25, 50))
+
+
+CASES = (
+    Case("list p1 -updated_at", "list", _list(per_page=_per_page)),
+    Case("list p45-55 -updated_at", "list", _list(page=_pages(45, 55))),
+    Case("list status OPEN", "list", _list(status="OPEN", page=_pages(1, 5))),
+    Case(
+        "list status OPEN+IN_PROG",
+        "list",
+        _list(status=["OPEN", "IN_PROGRESS"], page=_pages(1, 5)),
+    ),
+    Case("sort subject", "list", _list(sort=["subject"], page=_pages(1, 10))),
+    Case("sort -created_at", "list", _list(sort=["-created_at"], page=_pages(1, 10))),
+    Case("sort owner_name", "list", _list(sort=["owner_name"], page=_pages(1, 10))),
+    Case("sort next_due_at", "list", _list(sort=["next_due_at"], page=_pages(1, 10))),
+    Case("search owner 1-3 letters", "search", _search),
+    Case("badges (org + mine)", "badges", _badges),
+    Case("follow_ups p1 due_at", "follow_ups", _follow_ups(mine=False)),
+    Case("follow_ups mine", "follow_ups", _follow_ups(mine=True)),
+)
+
+
+# --- ours ----------------------------------------------------------------------------------
+
+
+def ours_call(app: cl.ContactLogApp, world: World) -> Callable[[Request], Any]:
+    logs = app.logs
+
+    def call(req: Request) -> Any:
+        actor = world.actors[req.staff_id]
+        if req.kind == "list":
+            return logs.list(actor, **req.kwargs)
+        if req.kind == "badges":
+            return logs.badges(actor)
+        return logs.follow_ups(actor, **req.kwargs)
+
+    return call
+
+
+def ours_answer(result: Any) -> tuple[Any, ...]:
+    """What is compared with the baseline: the total and ids in order, or the counts."""
+    if isinstance(result, Badges):
+        o, m = result.organisation, result.mine
+        return (o.open, o.in_progress, o.follow_ups, m.open, m.in_progress, m.follow_ups)
+    return (result.total, tuple(item.id for item in result.items))
+
+
+# --- the hand-written baseline -------------------------------------------------------------
+
+SELECT_STAFF = "SELECT id, org_id, role FROM staff WHERE id = ? AND org_id = ?"
+LIST_ROWS = """
+SELECT l.id, l.subject, l.status, l.priority, l.channel, l.contact_name, l.owner,
+       o.name AS owner_name, l.created_at, l.updated_at, l.next_due_at, l.version
+  FROM logs l {join} staff o ON o.id = l.owner
+"""
+LIST_COUNT = "SELECT count(*) FROM logs l"
+LIST_COUNT_SEARCH = "SELECT count(*) FROM logs l JOIN staff o ON o.id = l.owner"
+SORT_COLUMNS = {
+    "subject": "l.subject_key",
+    "status": "l.status",
+    "owner_name": "l.owner_key",
+    "created_at": "l.created_at",
+    "updated_at": "l.updated_at",
+    "next_due_at": "l.next_due_at",
+}
+NULLABLE = frozenset({"owner_name", "next_due_at"})
+FOLLOW_UP_ROWS = """
+SELECT f.id, f.log_id, l.subject AS log_subject, f.due_at, f.reason, f.priority,
+       f.assigned_to, a.name AS assignee_name, f.forward_to
+  FROM follow_ups f JOIN logs l ON l.id = f.log_id LEFT JOIN staff a ON a.id = f.assigned_to
+"""
+FOLLOW_UP_COUNT = "SELECT count(*) FROM follow_ups f"
+FOLLOW_UP_COUNT_MINE = "SELECT count(*) FROM follow_ups f JOIN logs l ON l.id = f.log_id"
+# Mine, as for the badge: assigned or forwarded to me, or unassigned on a log I hold.
+MINE = "(f.assigned_to = ? OR f.forward_to = ? OR (f.assigned_to IS NULL AND l.owner = ?))"
+BADGES = """
+SELECT (SELECT count(*) FROM logs WHERE org_id = :org AND status = 'OPEN'),
+       (SELECT count(*) FROM logs WHERE org_id = :org AND status = 'IN_PROGRESS'),
+       (SELECT count(*) FROM follow_ups WHERE org_id = :org AND open = 1),
+       (SELECT count(*) FROM logs WHERE org_id = :org AND created_by = :me AND status = 'OPEN'),
+       (SELECT count(*) FROM logs WHERE org_id = :org AND owner = :me AND status = 'IN_PROGRESS'),
+       (SELECT count(*) FROM follow_ups f JOIN logs l ON l.id = f.log_id
+         WHERE f.org_id = :org AND f.open = 1
+           AND (f.assigned_to = :me OR f.forward_to = :me
+                OR (f.assigned_to IS NULL AND l.owner = :me)))
+"""
+
+
+class Baseline:
+    """The straightforward SQL: one read transaction, the staff check, a COUNT and the page."""
+
+    def __init__(self, path: Path, world: World) -> None:
+        self.conn = connect(path)
+        self.org_id = world.org_id
+
+    @contextmanager
+    def reading(self, staff_id: str) -> Iterator[sqlite3.Connection]:
+        conn = self.conn
+        conn.execute("BEGIN")
+        try:
+            if conn.execute(SELECT_STAFF, (staff_id, self.org_id)).fetchone() is None:
+                raise LookupError(f"no staff {staff_id}")
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
+    def call(self, req: Request) -> Any:
+        if req.kind == "list":
+            return self.list(req.staff_id, **req.kwargs)
+        if req.kind == "badges":
+            return self.badges(req.staff_id)
+        return self.follow_ups(req.staff_id, **req.kwargs)
+
+    def list(
+        self,
+        staff_id: str,
+        *,
+        status: str | list[str] | None = None,
+        owner_name: str | None = None,
+        sort: list[str] | None = None,
+        page: int = 1,
+        per_page: int = 10,
+    ) -> tuple[int, list[sqlite3.Row]]:
+        where, params = ["l.org_id = ?"], [self.org_id]
+        if status is not None:
+            statuses = [status] if isinstance(status, str) else status
+            where.append(f"l.status IN ({', '.join('?' * len(statuses))})")
+            params.extend(statuses)
+        terms = name_words(owner_name or "")
+        for term in terms:  # name_key is " word word": " " + prefix starts a word
+            where.append("o.name_key LIKE ?")
+            params.append(f"% {term}%")
+        key = (sort or ["-updated_at"])[0]
+        column, desc = key.removeprefix("-"), key.startswith("-")
+        direction = "DESC" if desc else "ASC"
+        nulls = " NULLS LAST" if column in NULLABLE else ""
+        order = f" ORDER BY {SORT_COLUMNS[column]} {direction}{nulls}, l.id {direction}"
+        condition = " WHERE " + " AND ".join(where)
+        with self.reading(staff_id) as conn:
+            count_sql = LIST_COUNT_SEARCH if terms else LIST_COUNT
+            total = conn.execute(count_sql + condition, params).fetchone()[0]
+            rows_sql = LIST_ROWS.format(join="JOIN" if terms else "LEFT JOIN")
+            rows = conn.execute(
+                rows_sql + condition + order + " LIMIT ? OFFSET ?",
+                [*params, per_page, (page - 1) * per_page],
+            ).fetchall()
+        return total, rows
+
+    def badges(self, staff_id: str) -> tuple[int, ...]:
+        with self.reading(staff_id) as conn:
+            return tuple(conn.execute(BADGES, {"org": self.org_id, "me": staff_id}).fetchone())
+
+    def follow_ups(
+        self, staff_id: str, *, mine: bool = False, page: int = 1, per_page: int = 10
+    ) -> tuple[int, list[sqlite3.Row]]:
+        where, params = ["f.org_id = ?", "f.open = 1"], [self.org_id]
+        if mine:
+            where.append(MINE)
+            params.extend([staff_id] * 3)
+        condition = " WHERE " + " AND ".join(where)
+        with self.reading(staff_id) as conn:
+            count_sql = FOLLOW_UP_COUNT_MINE if mine else FOLLOW_UP_COUNT
+            total = conn.execute(count_sql + condition, params).fetchone()[0]
+            rows = conn.execute(
+                FOLLOW_UP_ROWS + condition + " ORDER BY f.due_at, f.id LIMIT ? OFFSET ?",
+                [*params, per_page, (page - 1) * per_page],
+            ).fetchall()
+        return total, rows
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def baseline_answer(result: Any) -> tuple[Any, ...]:
+    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], list):
+        total, rows = result
+        return (total, tuple(r["id"] for r in rows))
+    return tuple(result)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection with the store's settings: autocommit mode, WAL, NORMAL, foreign keys."""
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON"):
+        conn.execute(f"PRAGMA {pragma}")
+    return conn
+
+
+def read_pragmas(conn: sqlite3.Connection) -> dict[str, Any]:
+    return {name: conn.execute(f"PRAGMA {name}").fetchone()[0] for name in PRAGMAS}
+
+
+# --- measuring -----------------------------------------------------------------------------
+
+
+def percentile(sorted_values: Sequence[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    if not sorted_values:
+        return 0.0
+    k = max(0, min(len(sorted_values) - 1, round(p / 100 * len(sorted_values) + 0.5) - 1))
+    return sorted_values[k]
+
+
+def stats_ms(latencies_ns: list[int]) -> dict[str, float]:
+    ordered = sorted(ns / 1e6 for ns in latencies_ns)
+    return {
+        "p50_ms": percentile(ordered, 50),
+        "p99_ms": percentile(ordered, 99),
+        "mean_ms": statistics.fmean(ordered),
+        "max_ms": ordered[-1],
+    }
+
+
+@attrs.define
+class CaseResult:
+    case: Case
+    ours_ns: list[int] = attrs.Factory(list)
+    base_ns: list[int] = attrs.Factory(list)
+    requests: list[Request] = attrs.Factory(list)
+    disagreements: list[dict[str, Any]] = attrs.Factory(list)
+
+    def slowest_request(self) -> Request:
+        return self.requests[max(range(len(self.ours_ns)), key=self.ours_ns.__getitem__)]
+
+
+def run_case(
+    case: Case,
+    world: World,
+    ours: Callable[[Request], Any],
+    base: Callable[[Request], Any],
+    reps: int,
+    warmup: int,
+) -> CaseResult:
+    """``warmup`` untimed then ``reps`` timed calls per side, same parameters, alternating."""
+    rng = random.Random(f"{SEED}:{case.name}")
+    clock = time.perf_counter_ns
+    for _ in range(warmup):
+        req = case.draw(rng, world)
+        ours(req)
+        base(req)
+    result = CaseResult(case)
+    gc.collect()
+    sides = {"ours": (ours, result.ours_ns), "base": (base, result.base_ns)}
+    for i in range(reps):
+        req = case.draw(rng, world)
+        answers = {}
+        for side in ("ours", "base") if i % 2 == 0 else ("base", "ours"):
+            fn, latencies = sides[side]
+            t0 = clock()
+            answers[side] = fn(req)
+            latencies.append(clock() - t0)
+        result.requests.append(req)
+        got, want = ours_answer(answers["ours"]), baseline_answer(answers["base"])
+        if got != want:
+            result.disagreements.append({"request": attrs.asdict(req), "ours": got, "base": want})
+    return result
+
+
+# --- query plans ---------------------------------------------------------------------------
+
+
+@contextmanager
+def traced(conn: sqlite3.Connection) -> Iterator[list[str]]:
+    """The statements ``conn`` runs meanwhile (expanded: values inlined)."""
+    seen: list[str] = []
+    conn.set_trace_callback(seen.append)
+    try:
+        yield seen
+    finally:
+        conn.set_trace_callback(None)
+
+
+def plan(conn: sqlite3.Connection, sql: str) -> list[str]:
+    """``EXPLAIN QUERY PLAN`` as indented lines."""
+    rows = conn.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
+    depth: dict[int, int] = {0: -1}
+    lines = []
+    for node, parent, _, detail in rows:
+        depth[node] = depth.get(parent, -1) + 1
+        lines.append("  " * depth[node] + detail)
+    return lines
+
+
+def statement_ms(conn: sqlite3.Connection, sql: str, runs: int = 5) -> float:
+    """The median time of one statement alone, fetching all rows."""
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter_ns()
+        conn.execute(sql).fetchall()
+        times.append(time.perf_counter_ns() - t0)
+    return statistics.median(times) / 1e6
+
+
+def explain(
+    store: SqliteStore, call: Callable[[Request], Any], probe: sqlite3.Connection, req: Request
+) -> list[dict[str, Any]]:
+    """The store's statements for ``req``, each with its own time and query plan."""
+    with traced(store._connection()) as seen:  # private, but this is a benchmark
+        call(req)
+    out = []
+    for sql in seen:
+        if sql.split(None, 1)[0].upper() in ("BEGIN", "COMMIT", "ROLLBACK"):
+            continue
+        text = " ".join(sql.split())
+        out.append({"sql": text, "ms": statement_ms(probe, text), "plan": plan(probe, text)})
+    return out
+
+
+# --- reporting -----------------------------------------------------------------------------
+
+
+def summarise(result: CaseResult) -> dict[str, Any]:
+    ours, base = stats_ms(result.ours_ns), stats_ms(result.base_ns)
+    in_target = result.case.group in TARGET_GROUPS
+    return {
+        "group": result.case.group,
+        "reps": len(result.ours_ns),
+        "contactlog_core": ours,
+        "sqlite3": base,
+        "ratio_p50": ours["p50_ms"] / base["p50_ms"],
+        "ratio_p99": ours["p99_ms"] / base["p99_ms"],
+        "target_p99_ms": TARGET_MS if in_target else None,
+        "meets_target": (ours["p99_ms"] < TARGET_MS) if in_target else None,
+        "agree": len(result.ours_ns) - len(result.disagreements),
+        "disagreements": result.disagreements[:3],
+    }
+
+
+def table(summaries: dict[str, dict[str, Any]]) -> str:
+    head = (
+        f"{'case':<26}{'ours p50':>9}{'p99':>8}{'base p50':>9}{'p99':>8}"
+        f"{'x p50':>7}{'x p99':>7}  {'agree':<8}target p99<{TARGET_MS:.0f}ms"
+    )
+    lines = [head, "-" * len(head)]
+    for name, s in summaries.items():
+        o, b = s["contactlog_core"], s["sqlite3"]
+        verdict = "-" if s["meets_target"] is None else ("ok" if s["meets_target"] else "MISS")
+        lines.append(
+            f"{name:<26}{o['p50_ms']:>9.2f}{o['p99_ms']:>8.2f}{b['p50_ms']:>9.2f}"
+            f"{b['p99_ms']:>8.2f}{s['ratio_p50']:>6.2f}x{s['ratio_p99']:>6.2f}x"
+            f"  {s['agree']}/{s['reps']:<5}{verdict}"
+        )
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "sqlite": sqlite3.sqlite_version,
+        "cpu_count": os.cpu_count(),
+        "platform": platform.platform(),
+        "contactlog_core": cl.__version__,
+    }
+
+
+def print_plans(plans: dict[str, list[dict[str, Any]]]) -> None:
+    if not plans:
+        print(f"no statement of ours needs a query plan: every p99 is under {TARGET_MS:.0f} ms")
+        return
+    for name, statements in plans.items():
+        print(f"\n=== EXPLAIN QUERY PLAN: {name} (ours, slowest request) ===")
+        for st in statements:
+            print(f"-- {st['ms']:.2f} ms alone: {st['sql']}")
+            for line in st["plan"]:
+                print(f"   {line}")
+
+
+# --- main ----------------------------------------------------------------------------------
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--logs", type=int, default=1_000_000, help="logs in the organisation")
+    parser.add_argument("--reps", type=int, default=200, help="timed calls per case and side")
+    parser.add_argument("--warmup", type=int, default=10, help="untimed calls per case first")
+    parser.add_argument("--dir", type=Path, default=None, help="where the database file goes")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the JSON")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, for a CI smoke run")
+    parser.add_argument("--no-analyze", dest="analyze", action="store_false", help="skip ANALYZE")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.logs, args.reps, args.warmup = 3_000, 20, 2
+    if min(args.logs, args.reps) < 1 or args.warmup < 0:
+        parser.error("--logs and --reps must be >= 1, --warmup >= 0")
+    return args
+
+
+@contextmanager
+def workdir(given: Path | None) -> Iterator[Path]:
+    """``--dir`` (a fresh folder inside it, kept), or a temporary directory removed afterwards."""
+    if given is not None:
+        given.mkdir(parents=True, exist_ok=True)
+        yield Path(tempfile.mkdtemp(prefix="bench-log-queries-", dir=given))
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-log-queries-") as tmp:
+        yield Path(tmp)
+
+
+def build(path: Path, args: argparse.Namespace) -> tuple[cl.ContactLogApp, World, dict[str, Any]]:
+    """The library's schema, organisation and staff, then the bulk load and its checks."""
+    app = cl.ContactLogApp(SqliteStore(path), clock=cl.ManualClock(NOW))
+    world = seed_world(app)
+    print(f"loading {args.logs:,} logs ...", flush=True)
+    load = bulk_load(path, world, args.logs, args.analyze)
+    analyzed = f"ANALYZE ran ({load.analyze_seconds:.1f} s)" if args.analyze else "ANALYZE not run"
+    print(
+        f"loaded {load.logs:,} logs and {load.follow_ups:,} follow-ups in {load.seconds:.1f} s"
+        f" ({load.logs / load.seconds:,.0f} logs/s, transactions of {LOAD_BATCH:,} logs,"
+        f" loader cache_size=-{LOAD_CACHE_KIB}); {analyzed};"
+        f" file {path.stat().st_size / 2**20:,.0f} MiB",
+        flush=True,
+    )
+    full = full_checks(path)
+    sample = sample_checks(app, world, load.sample)
+    facts = {
+        "logs": load.logs,
+        "follow_ups": load.follow_ups,
+        "load_seconds": load.seconds,
+        "analyze": args.analyze,
+        "analyze_seconds": load.analyze_seconds,
+        "file_mib": path.stat().st_size / 2**20,
+        "full_checks": full,
+        "sample_checks": sample,
+    }
+    return app, world, facts
+
+
+def report_checks(facts: dict[str, Any]) -> bool:
+    full, sample = facts["full_checks"], facts["sample_checks"]
+    bad_rows = sum(full.values())
+    print(
+        "check, every row against migration 0002's rules: "
+        + ", ".join(f"{k} {v}" for k, v in full.items())
+        + (" -> ok" if bad_rows == 0 else " -> ROWS DIFFER")
+    )
+    ok = not sample["get_mismatches"] and not sample["list_mismatches"]
+    print(
+        f"check, sample: {sample['get_checked']} logs via app.logs.get vs inserted"
+        f" ({len(sample['get_mismatches'])} differ), {sample['list_rows_checked']} list rows"
+        f" vs query_rules.summary ({len(sample['list_mismatches'])} differ)"
+        + (" -> ok" if ok else " -> MISMATCH")
+    )
+    return bad_rows == 0 and ok
+
+
+def distribution(path: Path) -> str:
+    conn = connect(path)
+    try:
+        by_status = conn.execute("SELECT status, count(*) FROM logs GROUP BY status").fetchall()
+        open_fus = conn.execute("SELECT count(*) FROM follow_ups WHERE open = 1").fetchone()[0]
+        with_due = conn.execute("SELECT count(next_due_at) FROM logs").fetchone()[0]
+    finally:
+        conn.close()
+    statuses = ", ".join(f"{s} {n:,}" for s, n in by_status)
+    return f"data: {statuses}; open follow-ups {open_fus:,}; logs with next_due_at {with_due:,}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    facts = machine()
+    print(
+        f"Python {facts['python']}, SQLite {facts['sqlite']}, {facts['cpu_count']} CPUs, "
+        f"files in {args.dir or 'a temp dir'}"
+    )
+    with workdir(args.dir) as where:
+        path = where / "log_queries.db"
+        app, world, data = build(path, args)
+        checks_ok = report_checks(data)
+        print(distribution(path))
+        store = app.store
+        assert isinstance(store, SqliteStore)
+        base = Baseline(path, world)
+        settings = {"ours": read_pragmas(store._connection()), "baseline": read_pragmas(base.conn)}
+        for name, pragmas in settings.items():
+            print(f"pragmas ({name}): " + ", ".join(f"{k}={v}" for k, v in pragmas.items()))
+        ours = ours_call(app, world)
+        results = {}
+        try:
+            for case in CASES:
+                results[case.name] = run_case(case, world, ours, base.call, args.reps, args.warmup)
+            summaries = {name: summarise(r) for name, r in results.items()}
+            plans = {
+                name: explain(store, ours, base.conn, results[name].slowest_request())
+                for name, s in summaries.items()
+                if s["contactlog_core"]["p99_ms"] > TARGET_MS
+            }
+        finally:
+            base.close()
+            app.close()
+
+    print(
+        f"\n{args.reps} timed calls per case and side (after {args.warmup} untimed),"
+        " ms per call; x = ours / baseline (> 1 = ours slower)"
+    )
+    print(table(summaries))
+    print_plans(plans)
+    flags = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+    report = {
+        "machine": facts,
+        "flags": flags,
+        "settings": settings,
+        "data": data,
+        "target_p99_ms": TARGET_MS,
+        "results": summaries,
+        "plans": plans,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nwritten to {args.out}")
+    disagree = [n for n, s in summaries.items() if s["agree"] != s["reps"]]
+    if disagree:
+        print(f"ANSWERS DIFFER from the baseline in: {', '.join(disagree)}")
+    return 0 if checks_ok and not disagree else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

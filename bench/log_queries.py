@@ -48,14 +48,11 @@ import datetime as dt
 import functools
 import gc
 import json
-import os
-import platform
 import random
 import re
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -64,6 +61,7 @@ from typing import Any
 
 import attrs
 import pendulum
+from _common import connect, machine, micros_of, read_pragmas, workdir
 
 import contactlog_core as cl
 from contactlog_core.adapters.sqlite import SqliteStore
@@ -82,9 +80,7 @@ LOAD_CACHE_KIB = 262_144  # the loader connection's cache_size (only while loadi
 SAMPLE = 200
 SEED = 20261102
 PRAGMAS = ("journal_mode", "synchronous", "foreign_keys", "cache_size", "page_size")
-BUSY_TIMEOUT_S = 30.0  # SqliteStore's default
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _WORD = re.compile(r"\w+")
 
 STAFF_NAMES = (
@@ -119,11 +115,6 @@ LAST = ("Baker", "Carter", "Dixon", "Ellis", "Fox", "Gray", "Hunt", "Irwin", "Kh
 STATUSES = (("OPEN", 0.2), ("IN_PROGRESS", 0.3), ("COMPLETED", 0.5))
 PRIORITIES = (("low", 0.2), ("normal", 0.6), ("high", 0.15), ("urgent", 0.05))
 CHANNELS = ("phone", "email", "in_person", "letter", "sms", "other")
-
-
-def micros_of(instant: dt.datetime) -> int:
-    # Plain datetime arithmetic: pendulum's own subtraction yields an Interval.
-    return dt.datetime.__sub__(instant, _EPOCH) // dt.timedelta(microseconds=1)
 
 
 NOW_US = micros_of(NOW)
@@ -620,19 +611,6 @@ def baseline_answer(result: Any) -> tuple[Any, ...]:
     return tuple(result)
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """A connection with the store's settings: autocommit mode, WAL, NORMAL, foreign keys."""
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-    conn.row_factory = sqlite3.Row
-    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON"):
-        conn.execute(f"PRAGMA {pragma}")
-    return conn
-
-
-def read_pragmas(conn: sqlite3.Connection) -> dict[str, Any]:
-    return {name: conn.execute(f"PRAGMA {name}").fetchone()[0] for name in PRAGMAS}
-
-
 # --- measuring -----------------------------------------------------------------------------
 
 
@@ -786,17 +764,6 @@ def table(summaries: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def machine() -> dict[str, Any]:
-    return {
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "sqlite": sqlite3.sqlite_version,
-        "cpu_count": os.cpu_count(),
-        "platform": platform.platform(),
-        "contactlog_core": cl.__version__,
-    }
-
-
 def print_plans(plans: dict[str, list[dict[str, Any]]]) -> None:
     if not plans:
         print(f"no statement of ours needs a query plan: every p99 is under {TARGET_MS:.0f} ms")
@@ -827,17 +794,6 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     if min(args.logs, args.reps) < 1 or args.warmup < 0:
         parser.error("--logs and --reps must be >= 1, --warmup >= 0")
     return args
-
-
-@contextmanager
-def workdir(given: Path | None) -> Iterator[Path]:
-    """``--dir`` (a fresh folder inside it, kept), or a temporary directory removed afterwards."""
-    if given is not None:
-        given.mkdir(parents=True, exist_ok=True)
-        yield Path(tempfile.mkdtemp(prefix="bench-log-queries-", dir=given))
-        return
-    with tempfile.TemporaryDirectory(prefix="bench-log-queries-") as tmp:
-        yield Path(tmp)
 
 
 def build(path: Path, args: argparse.Namespace) -> tuple[cl.ContactLogApp, World, dict[str, Any]]:
@@ -906,7 +862,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"Python {facts['python']}, SQLite {facts['sqlite']}, {facts['cpu_count']} CPUs, "
         f"files in {args.dir or 'a temp dir'}"
     )
-    with workdir(args.dir) as where:
+    with workdir(args.dir, "bench-log-queries-") as where:
         path = where / "log_queries.db"
         app, world, data = build(path, args)
         checks_ok = report_checks(data)
@@ -914,7 +870,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         store = app.store
         assert isinstance(store, SqliteStore)
         base = Baseline(path, world)
-        settings = {"ours": read_pragmas(store._connection()), "baseline": read_pragmas(base.conn)}
+        settings = {
+            "ours": read_pragmas(store._connection(), PRAGMAS),
+            "baseline": read_pragmas(base.conn, PRAGMAS),
+        }
         for name, pragmas in settings.items():
             print(f"pragmas ({name}): " + ", ".join(f"{k}={v}" for k, v in pragmas.items()))
         ours = ours_call(app, world)

@@ -37,29 +37,26 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import datetime as dt
 import gc
 import io
 import json
-import os
-import platform
 import pstats
 import sqlite3
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pendulum
+from _common import connect, machine, micros_of, read_pragmas, workdir
 
 import contactlog_core as cl
 from contactlog_core.adapters.sqlite import SqliteStore
+from contactlog_core.adapters.sqlite.rows import from_micros
 from contactlog_core.domain.queries import fold
 
 HERE = Path(__file__).resolve().parent
@@ -68,9 +65,6 @@ TARGET = 1.5
 START = pendulum.datetime(2026, 11, 2, 9, tz="UTC")
 DUE = pendulum.datetime(2026, 12, 1, 9, tz="UTC")
 PRAGMAS = ("journal_mode", "synchronous", "foreign_keys", "busy_timeout", "page_size")
-BUSY_TIMEOUT_S = 30.0  # SqliteStore's default
-
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 # --- the workload, shared by both sides ----------------------------------------------------
@@ -167,7 +161,7 @@ def ours_pragmas(ours: Ours) -> dict[str, Any]:
     # Read back from the store's own connection (private, but this is a benchmark).
     store = ours.app.store
     assert isinstance(store, SqliteStore)
-    return read_pragmas(store._connection())
+    return read_pragmas(store._connection(), PRAGMAS)
 
 
 # --- the hand-written baseline -------------------------------------------------------------
@@ -216,16 +210,11 @@ def iso(micros: int | None) -> str | None:
     """An instant stored as microseconds, as the ISO 8601 text our snapshots use."""
     if micros is None:
         return None
-    return (_EPOCH + dt.timedelta(microseconds=micros)).isoformat()
+    return from_micros(micros).isoformat()
 
 
 def dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
-def micros_of(instant: dt.datetime) -> int:
-    # Plain datetime arithmetic: pendulum's own subtraction yields an Interval.
-    return dt.datetime.__sub__(instant, _EPOCH) // dt.timedelta(microseconds=1)
 
 
 class Baseline:
@@ -394,15 +383,6 @@ def snapshot(row: sqlite3.Row, follow_ups: Sequence[sqlite3.Row]) -> dict[str, A
     return log
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """A connection with the store's settings: autocommit mode, WAL, NORMAL, foreign keys."""
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-    conn.row_factory = sqlite3.Row
-    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON"):
-        conn.execute(f"PRAGMA {pragma}")
-    return conn
-
-
 def open_baseline(path: Path, clock_kind: str) -> Baseline:
     """Schema, organisation and staff made by the library (identical), then raw sqlite3."""
     app, actor = seed(path, make_clock(clock_kind))
@@ -432,10 +412,6 @@ def derived_columns(path: Path) -> dict[str, int]:
         ).fetchone()
     names = ("logs", "owner_key", "next_due_at", "subject_key", "follow_ups", "org_id", "open")
     return dict(zip(names, (*logs, *fus), strict=True))
-
-
-def read_pragmas(conn: sqlite3.Connection) -> dict[str, Any]:
-    return {name: conn.execute(f"PRAGMA {name}").fetchone()[0] for name in PRAGMAS}
 
 
 # --- the phases ----------------------------------------------------------------------------
@@ -532,19 +508,6 @@ def table(ours: dict[str, Any], base: dict[str, Any], rat: dict[str, Any]) -> st
     return "\n".join(lines)
 
 
-def machine() -> dict[str, Any]:
-    return {
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "sqlite": sqlite3.sqlite_version,
-        "cpu_count": os.cpu_count(),
-        "platform": platform.platform(),
-        "contactlog_core": cl.__version__,
-        "pendulum": version("pendulum"),
-        "cattrs": version("cattrs"),
-    }
-
-
 # --- profiling -----------------------------------------------------------------------------
 
 
@@ -591,24 +554,12 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-@contextmanager
-def workdir(given: Path | None) -> Iterator[Path]:
-    """``--dir`` (fresh files inside it), or a temporary directory removed afterwards."""
-    if given is not None:
-        given.mkdir(parents=True, exist_ok=True)
-        run = Path(tempfile.mkdtemp(prefix="bench-logs-", dir=given))
-        yield run
-        return
-    with tempfile.TemporaryDirectory(prefix="bench-logs-") as tmp:
-        yield Path(tmp)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
-    with workdir(args.dir) as where:
+    with workdir(args.dir, "bench-logs-") as where:
         ours = open_ours(where / "ours.db", args.clock)
         base = open_baseline(where / "baseline.db", args.clock)
-        settings = {"ours": ours_pragmas(ours), "baseline": read_pragmas(base.conn)}
+        settings = {"ours": ours_pragmas(ours), "baseline": read_pragmas(base.conn, PRAGMAS)}
         sizes: dict[str, Any] = {}
         try:
             if args.profile is not None:

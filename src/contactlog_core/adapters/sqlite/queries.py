@@ -74,7 +74,7 @@ COUNT_MY_OPEN_LOGS = (
 COUNT_MY_HELD_LOGS = (
     "SELECT count(*) FROM logs WHERE org_id = ? AND owner = ? AND status = 'IN_PROGRESS'"
 )
-COUNT_OPEN_FOLLOW_UPS = "SELECT count(*) FROM follow_ups WHERE org_id = ? AND open = 1"
+COUNT_OPEN_FOLLOW_UPS = "SELECT coalesce(sum(n), 0) FROM follow_up_counts WHERE org_id = ?"
 # One's own outstanding follow-ups, in three disjoint parts, each served by an index:
 # assigned to me; forwarded to me (assigned to someone else or no one); unassigned and
 # not forwarded to me, on a log I hold. Parameters: org, me, org, me, me, org, me, me.
@@ -84,8 +84,8 @@ UNION ALL
 SELECT f.id FROM follow_ups f
  WHERE f.org_id = ? AND f.open = 1 AND f.forward_to = ? AND f.assigned_to IS NOT ?
 UNION ALL
-SELECT f.id FROM logs l CROSS JOIN follow_ups f ON f.log_id = l.id
- WHERE l.org_id = ? AND l.owner = ? AND l.status = 'IN_PROGRESS'
-   AND f.open = 1 AND f.assigned_to IS NULL AND f.forward_to IS NOT ?
+SELECT f.id FROM follow_ups f
+ WHERE f.org_id = ? AND f.open = 1 AND f.assigned_to IS NULL AND f.holder = ?
+   AND f.forward_to IS NOT ?
 """
 COUNT_MY_OPEN_FOLLOW_UPS = "SELECT count(*) FROM (" + MY_OPEN_FOLLOW_UP_IDS + ")"

@@ -1,0 +1,87 @@
+"""The hot questions are answered from indexes: no full scan, no sort of the whole set.
+
+Each question runs through the public API on a file with some data; the SQL
+the store ran is captured and its ``EXPLAIN QUERY PLAN`` read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pendulum
+import pytest
+
+import contactlog_core as cl
+from contactlog_core.adapters.sqlite import SqliteStore
+
+START = pendulum.datetime(2026, 11, 2, 9, tz="UTC")
+FULL_SCAN = re.compile(r"^SCAN (logs|follow_ups|staff|audit_events|[lfosa])\b")
+
+
+@pytest.fixture(scope="module")
+def office(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[cl.ContactLogApp, list[cl.Actor], SqliteStore]]:
+    store = SqliteStore(Path(tmp_path_factory.mktemp("plans")) / "plans.db")
+    app = cl.ContactLogApp(store, clock=cl.ManualClock(START, tick=pendulum.duration(seconds=1)))
+    org = app.organisations.create("Northfield")
+    staff = [
+        app.actor(app.staff.add(org.id, name=f"Staff {n}", role="office_admin").id)
+        for n in range(5)
+    ]
+    for n in range(300):
+        who = staff[n % 5]
+        due = cl.FollowUpDraft(
+            due_at=START.add(days=n % 7 + 1), assigned_to=staff[(n + 1) % 5].staff_id
+        )
+        log = app.logs.record(who, subject=f"call {n}", follow_up=due if n % 3 else None)
+        if n % 4 == 0:
+            app.logs.surrender(who, log.id)
+    yield app, staff, store
+    store.close()
+
+
+QUESTIONS: dict[str, Callable[[cl.ContactLogApp, cl.Actor], Any]] = {
+    "list": lambda app, me: app.logs.list(me),
+    "list, page 5": lambda app, me: app.logs.list(me, page=5),
+    "list OPEN": lambda app, me: app.logs.list(me, status="OPEN"),
+    "list by subject": lambda app, me: app.logs.list(me, sort="subject"),
+    "list by owner": lambda app, me: app.logs.list(me, sort="-owner_name"),
+    "list by next due": lambda app, me: app.logs.list(me, sort="next_due_at"),
+    "owner search": lambda app, me: app.logs.list(me, owner_name="sta 3"),
+    "badges": lambda app, me: app.logs.badges(me),
+    "follow-ups": lambda app, me: app.logs.follow_ups(me),
+    "my follow-ups": lambda app, me: app.logs.follow_ups(me, mine=True),
+    "audit of a log": lambda app, me: app.audit.events(me, entity_id="x", limit=10),
+}
+
+
+def _plans(store: SqliteStore, ask: Callable[[], Any]) -> dict[str, list[str]]:
+    conn = store._connection()
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        ask()
+    finally:
+        conn.set_trace_callback(None)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    return {s: [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + s)] for s in selects}
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_hot_questions_use_indexes(
+    office: tuple[cl.ContactLogApp, list[cl.Actor], SqliteStore], question: str
+) -> None:
+    app, staff, store = office
+    plans = _plans(store, lambda: QUESTIONS[question](app, staff[0]))
+    assert plans, "the question ran no SELECT"
+    for sql, plan in plans.items():
+        scans = [step for step in plan if FULL_SCAN.match(step)]
+        assert not scans, f"{question}: full scan {scans} in\n{sql}\n{plan}"
+        if "LIMIT" in sql and "FROM logs" in sql:
+            assert "USE TEMP B-TREE FOR ORDER BY" not in plan, (
+                f"{question}: sorts the whole set\n{sql}\n{plan}"
+            )

@@ -25,6 +25,7 @@ from contactlog_core.domain.queries import (
 )
 
 __all__ = [
+    "NESTED_UNIT_OF_WORK",
     "AuditRepository",
     "LogRepository",
     "OrganisationRepository",
@@ -33,6 +34,10 @@ __all__ = [
     "TagExtractor",
     "UnitOfWork",
 ]
+
+
+# Every store refuses a unit of work opened inside another in the same thread.
+NESTED_UNIT_OF_WORK = "a unit of work is already open in this thread; finish it first"
 
 
 class OrganisationRepository(Protocol):

@@ -27,6 +27,7 @@ from contactlog_core.domain.queries import (
     Page,
 )
 from contactlog_core.errors import ConcurrencyConflict, NotFound, StoreUnavailable, ValidationError
+from contactlog_core.ports import NESTED_UNIT_OF_WORK as NESTED
 
 __all__ = ["MemoryStore"]
 
@@ -180,6 +181,10 @@ class _MemoryUnitOfWork:
 
     def __enter__(self) -> _MemoryUnitOfWork:
         self._store._lock.acquire()
+        if getattr(self._store._active, "open", False):
+            self._store._lock.release()
+            raise StoreUnavailable("begin a unit of work", NESTED)
+        self._store._active.open = True
         return self
 
     def __exit__(
@@ -192,6 +197,7 @@ class _MemoryUnitOfWork:
             if exc_type is None:
                 self._commit()
         finally:
+            self._store._active.open = False
             self._store._lock.release()
 
     def _commit(self) -> None:
@@ -214,6 +220,8 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
+        # Which threads are inside a unit of work: one may not open another (as in SQL).
+        self._active = threading.local()
         self._organisations: dict[str, Organisation] = {}
         self._staff: dict[str, Staff] = {}
         self._logs: dict[str, ContactLog] = {}

@@ -24,6 +24,7 @@ from contactlog_core.adapters.sqlite.repositories import (
     SqliteStaff,
 )
 from contactlog_core.errors import StoreUnavailable, ValidationError
+from contactlog_core.ports import NESTED_UNIT_OF_WORK as NESTED
 
 __all__ = ["SqliteStore"]
 
@@ -127,6 +128,8 @@ class SqliteStore:
             self._shared_lock.acquire()
         try:
             conn = self._connection()
+            if conn.in_transaction:
+                raise StoreUnavailable("begin a unit of work", NESTED)
             with translated("begin a transaction"):
                 # query_only makes a read-only unit's promise binding: a write fails.
                 # Set only when it changes: a statement less on every write.

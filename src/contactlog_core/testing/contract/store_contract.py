@@ -162,6 +162,14 @@ class StoreContract:
             uow.logs.add(_log())
             assert list(uow.audit.events(OrgId("org-a"))) == []
 
+    def test_a_unit_of_work_inside_another_in_one_thread_is_refused(self, seeded: Store) -> None:
+        with seeded.unit_of_work() as outer:
+            outer.logs.add(_log())
+            with pytest.raises(StoreUnavailable), seeded.unit_of_work(read_only=True):
+                pass
+        with seeded.unit_of_work(read_only=True) as uow:
+            assert uow.logs.get(OrgId("org-a"), LogId("log-1")) == _log()
+
     def test_ids_are_unique(self, seeded: Store) -> None:
         with seeded.unit_of_work() as uow:
             uow.logs.add(_log())

@@ -49,6 +49,8 @@ def require_timezone(value: object, field: str = "timezone") -> str:
         raise ValidationError(field, "expected an IANA time zone name such as 'Europe/London'")
     try:
         pendulum.timezone(value)
-    except Exception as e:  # pendulum raises several types for unknown names
+    except (ValueError, KeyError, OSError) as e:
+        # Unknown names raise InvalidTimezone (a ValueError); malformed ones ValueError,
+        # ZoneInfoNotFoundError (a KeyError) or, when too long for a file name, OSError.
         raise ValidationError(field, f"unknown time zone {value!r}") from e
     return value

@@ -146,23 +146,6 @@ def test_owner_clears_the_notes(held_log: ContactLog, office_admin: Actor, polic
     assert commands.amend(noted, office_admin, LATER, policy, notes="  ").after.notes == ""
 
 
-@pytest.mark.parametrize(
-    ("fields", "field"),
-    [
-        ({"channel": "pigeon"}, "channel"),
-        ({"notes": "a\x00b"}, "notes"),
-        ({"contact": "parent-7"}, "contact"),
-        ({"contact": ContactRef(id="p\t7", display_name="Mrs Patel")}, "contact.id"),
-    ],
-)
-def test_office_admin_cannot_amend_to_a_bad_value(
-    held_log: ContactLog, office_admin: Actor, policy: Policy, fields: dict[str, Any], field: str
-) -> None:
-    with pytest.raises(ValidationError) as e:
-        commands.amend(held_log, office_admin, LATER, policy, **fields)
-    assert e.value.field == field
-
-
 def test_amend_says_which_fields_cannot_be_amended_and_when_nothing_changes(
     held_log: ContactLog, office_admin: Actor, policy: Policy
 ) -> None:

@@ -8,6 +8,7 @@ from seeds import NOW
 from contactlog_core import (
     Actor,
     ContactLog,
+    ContactRef,
     InvalidTransition,
     LockedByOther,
     LogStatus,
@@ -267,6 +268,10 @@ def test_owner_amends_subject_notes_priority_and_channel(
         ({"status": "OPEN"}, "amend"),
         ({"priority": "sky-high"}, "priority"),
         ({"subject": ""}, "subject"),
+        ({"channel": "pigeon"}, "channel"),
+        ({"notes": "a\x00b"}, "notes"),
+        ({"contact": "parent-7"}, "contact"),
+        ({"contact": ContactRef(id="p\t7", display_name="Mrs Patel")}, "contact.id"),
     ],
 )
 def test_amend_refuses_nothing_unknown_or_bad_fields(

@@ -116,3 +116,11 @@ def test_an_organisation_shows_stored_utc_instants_on_its_own_wall_clock() -> No
     summer = pendulum.datetime(2026, 7, 1, 8, 30, tz="UTC")
     assert org.local(summer).isoformat() == "2026-07-01T09:30:00+01:00"
     assert org.local(START).isoformat() == "2026-11-02T09:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    "zone", ["../etc/passwd", "a" * 300, "UTC\x00", "/abs", "Europe/", "+05:00"]
+)
+def test_malformed_time_zone_names_are_validation_errors(zone: str) -> None:
+    with pytest.raises(ValidationError):
+        require_timezone(zone)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -25,8 +26,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "demo":
-        run_demo(out=sys.stdout, db=args.db)
+    try:
+        if args.command == "demo":
+            run_demo(out=sys.stdout, db=args.db)
+    except BrokenPipeError:
+        # The reader went away (``contactlog demo | head``): stop quietly, as shell tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0
 
 

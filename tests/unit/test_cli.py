@@ -52,3 +52,14 @@ def test_the_console_script_runs_and_rejects_unknown_commands() -> None:
     )
     assert bad.returncode == 2
     assert "invalid choice" in bad.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    piped = subprocess.run(
+        f"{sys.executable} -m contactlog_core.cli demo --db :memory: | head -n 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+    )
+    assert piped.stdout.startswith("Northfield Primary")
+    assert "Traceback" not in piped.stderr

@@ -177,12 +177,6 @@ INSERT INTO logs (id, org_id, contact_id, contact_name, channel, subject, subjec
 VALUES (?1, ?2, NULL, NULL, 'phone', ?3, ?4, ?5, 'normal', 'IN_PROGRESS', ?6,
         (SELECT name_key FROM staff WHERE id = ?6), ?6, ?7, ?7, NULL, NULL, ?8, 1)
 """
-# The store runs this for every log it adds, before writing the follow-ups (a no-op
-# for a new log, but it is work done per record, so the baseline does it too).
-SET_FOLLOW_UPS_OPEN = """
-UPDATE follow_ups SET open = (done_at IS NULL AND ?2)
- WHERE log_id = ?1 AND open != (done_at IS NULL AND ?2)
-"""
 INSERT_FOLLOW_UP = """
 INSERT INTO follow_ups (id, log_id, org_id, position, due_at, reason, assigned_to, forward_to,
                         priority, created_at, done_at, open)
@@ -266,7 +260,6 @@ class Baseline:
                     due,  # next_due_at: the one outstanding follow-up's, if any
                 ),
             )
-            conn.execute(SET_FOLLOW_UPS_OPEN, (log_id, 1))
             follow_ups = []
             if spec.follow_up_reason is not None:
                 fu_id = uuid.uuid4().hex

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import sys
-import traceback
 from pathlib import Path
 from types import ModuleType
 
@@ -74,14 +73,9 @@ def test_the_python_examples_of_the_page_run(page: Path, monkeypatch: pytest.Mon
     monkeypatch.setitem(sys.modules, module.__name__, module)
     for block in (b for b in fenced_blocks(page.read_text(encoding="utf-8")) if b.runs):
         # dont_inherit: the examples run as a reader's module would, without our __future__ imports.
+        # The file name "page:line" puts the failing block in the traceback.
         code = compile(block.source, f"{name}:{block.line}", "exec", dont_inherit=True)
-        try:
-            exec(code, module.__dict__)
-        except Exception:
-            pytest.fail(
-                f"{name}, the block at line {block.line}, failed:\n{traceback.format_exc()}",
-                pytrace=False,
-            )
+        exec(code, module.__dict__)
 
 
 def test_blocks_are_found_with_their_info_strings() -> None:

@@ -127,7 +127,9 @@ class SqliteLogs:
     def _write_follow_ups(self, log: ContactLog, previous: ContactLog | None) -> None:
         before = {} if previous is None else {f.id: f for f in previous.follow_ups}
         completed = LogStatus.COMPLETED
-        if previous is None or (previous.status is completed) != (log.status is completed):
+        # Rewritten follow-ups carry their own ``open``; the untouched ones need it set
+        # only when the log became, or stopped being, completed.
+        if previous is not None and (previous.status is completed) != (log.status is completed):
             self._db.run(
                 q.SET_FOLLOW_UPS_OPEN, {"log_id": log.id, "log_open": log.status is not completed}
             )

@@ -73,21 +73,30 @@ class PermissionDenied(ContactLogError, PermissionError):
 
 
 class LockedByOther(ContactLogError, PermissionError):
-    """The log ``log_id`` is held by staff member ``owner``; ``command`` is refused to others.
+    """The record ``log_id`` is held by staff member ``owner``; ``command`` is refused to others.
 
-    ``owner_name`` is the holder's display name when the library knows it.
+    ``owner_name`` is the holder's display name when the library knows it;
+    ``kind`` says what is held (a ``"log"``, or a ``"lead"`` its owner works).
     """
 
-    def __init__(self, log_id: str, owner: str, command: str, owner_name: str = "") -> None:
-        super().__init__(log_id, owner, command, owner_name)
+    def __init__(
+        self, log_id: str, owner: str, command: str, owner_name: str = "", kind: str = "log"
+    ) -> None:
+        super().__init__(log_id, owner, command, owner_name, kind)
         self.log_id = log_id
         self.owner = owner
         self.command = command
         self.owner_name = owner_name
+        self.kind = kind
+
+    @property
+    def record_id(self) -> str:
+        """The held record's id, whatever its kind."""
+        return self.log_id
 
     def message(self) -> str:
         holder = f"{self.owner_name} ({self.owner})" if self.owner_name else self.owner
-        return f"cannot {self.command} log {self.log_id}: it is held by {holder}"
+        return f"cannot {self.command} {self.kind} {self.log_id}: it is held by {holder}"
 
 
 class InvalidTransition(ContactLogError, ValueError):

@@ -67,6 +67,10 @@ PERMISSION_ERRORS: list[tuple[Make, str]] = [
     ),
     (lambda: errors.LockedByOther("l1", "ann", "take"), "cannot take log l1: it is held by ann"),
     (
+        lambda: errors.LockedByOther("d1", "ann", "schedule", kind="lead"),
+        "cannot schedule lead d1: it is held by ann",
+    ),
+    (
         lambda: errors.LockedByOther("l1", "ann", "take", owner_name="Ann Lee"),
         "cannot take log l1: it is held by Ann Lee (ann)",
     ),
@@ -104,7 +108,14 @@ def test_an_error_built_at_run_time_survives_pickling(make: Make, message: str) 
             lambda: errors.PermissionDenied("reopen_log", "ann", "reopen"),
             ("reopen_log", "ann", "reopen"),
         ),
-        (lambda: errors.LockedByOther("l1", "ann", "take", "Ann"), ("l1", "ann", "take", "Ann")),
+        (
+            lambda: errors.LockedByOther("l1", "ann", "take", "Ann"),
+            ("l1", "ann", "take", "Ann", "log"),
+        ),
+        (
+            lambda: errors.LockedByOther("d1", "ann", "schedule", kind="lead"),
+            ("d1", "ann", "schedule", "", "lead"),
+        ),
     ],
 )
 def test_a_permission_error_repr_names_every_field(make: Make, args: tuple[object, ...]) -> None:

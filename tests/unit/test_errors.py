@@ -70,7 +70,12 @@ def test_errors_survive_a_trip_to_another_process(
 
 def test_locked_by_other_names_the_owner() -> None:
     e = errors.LockedByOther("l1", "ann", "take")
-    assert (e.log_id, e.owner, e.command) == ("l1", "ann", "take")
+    assert (e.log_id, e.owner, e.command, e.kind) == ("l1", "ann", "take", "log")
+
+
+def test_locked_by_other_holds_leads_too() -> None:
+    e = errors.LockedByOther("d1", "ann", "archive", kind="lead")
+    assert (e.record_id, e.kind) == ("d1", "lead")
 
 
 def test_concurrency_conflict_names_record_and_versions() -> None:

@@ -291,7 +291,7 @@ def _named(uow: UnitOfWork, log: ContactLog, error: LockedByOther) -> LockedByOt
         name = uow.staff.get(log.org_id, log.owner).name if log.owner else ""
     except NotFound:
         name = ""
-    return LockedByOther(error.log_id, error.owner, error.command, owner_name=name)
+    return LockedByOther(error.log_id, error.owner, error.command, name, error.kind)
 
 
 def _log_id(value: object) -> LogId:

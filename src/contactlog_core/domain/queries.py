@@ -53,6 +53,9 @@ _WORD = re.compile(r"\w+")
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form: ``"Élodie"`` and ``"ELODIE"`` both fold to ``"elodie"``."""
+    if text.isascii():
+        # Nothing to decompose, and ASCII casefolds as it lowercases: the common case, fast.
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

@@ -83,14 +83,17 @@ class SqliteStaff:
 class SqliteLogs:
     def __init__(self, db: Database) -> None:
         self._db = db
-        # What this unit of work read, so a save writes only the follow-ups that changed.
+        # What this unit of work read or wrote, so a save writes only what changed:
+        # the log (for its follow-ups) and its row as stored (for its columns).
         self._loaded: dict[str, ContactLog] = {}
+        self._stored: dict[str, dict[str, Any]] = {}
 
     def add(self, log: ContactLog) -> None:
         # The primary key refuses a second log with the same id (a ValidationError).
-        self._db.run(q.INSERT_LOG, rows.log_params(log))
+        params = rows.log_params(log)
+        self._db.run(q.INSERT_LOG, params)
         self._write_follow_ups(log, previous=None)
-        self._loaded[log.id] = log
+        self._remember(log, params)
 
     def get(self, org_id: OrgId, log_id: LogId) -> ContactLog:
         row = self._db.one(q.SELECT_LOG, (log_id, org_id))
@@ -100,12 +103,18 @@ class SqliteLogs:
             rows.follow_up_from_row(r) for r in self._db.all(q.SELECT_FOLLOW_UPS, (log_id,))
         ]
         log = rows.log_from_row(row, follow_ups)
-        self._loaded[log.id] = log
+        self._remember(log, dict(row))
         return log
 
     def update(self, log: ContactLog, *, expected_version: int) -> None:
+        params = rows.log_params(log)
+        before = self._stored.get(log.id)
+        columns = q.LOG_UPDATABLE
+        if before is not None and before["version"] == expected_version:
+            # The row is as this unit of work saw it (else the version check fails).
+            columns = tuple(c for c in q.LOG_UPDATABLE if params[c] != before[c])
         changed = self._db.run(
-            q.UPDATE_LOG, {**rows.log_params(log), "expected_version": expected_version}
+            q.update_log(columns), {**params, "expected_version": expected_version}
         )
         if changed.rowcount != 1:
             row = self._db.one(q.SELECT_LOG_VERSION, (log.id, log.org_id))
@@ -113,7 +122,11 @@ class SqliteLogs:
                 "log", log.id, expected_version, None if row is None else row[0]
             )
         self._write_follow_ups(log, previous=self._loaded.get(log.id))
+        self._remember(log, params)
+
+    def _remember(self, log: ContactLog, stored: dict[str, Any]) -> None:
         self._loaded[log.id] = log
+        self._stored[log.id] = stored
 
     def list(self, query: LogQuery) -> Page[LogSummary]:
         return log_page(self._db, query)

@@ -29,7 +29,7 @@ VALUES (:id, :org_id, :contact_id, :contact_name, :channel, :subject, :subject_k
 SELECT_LOG = "SELECT * FROM logs WHERE id = ? AND org_id = ?"
 SELECT_LOG_VERSION = "SELECT version FROM logs WHERE id = ? AND org_id = ?"
 # The columns a save may change; ``owner_key`` follows ``owner`` (a sub-select).
-LOG_UPDATABLE = (
+LOG_UPDATABLE: tuple[str, ...] = (
     "contact_id",
     "contact_name",
     "channel",

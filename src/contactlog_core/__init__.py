@@ -6,9 +6,14 @@ Start with ``ContactLogApp``; see the docs for a tour.
 
 from contactlog_core import errors
 from contactlog_core.application import ContactLogApp
+from contactlog_core.application.leads import SweepReport
 from contactlog_core.clock import Clock, ManualClock, SystemClock
+from contactlog_core.domain.aging_policy import AgingPolicy, DayCount, holiday_dates
 from contactlog_core.domain.audit import AuditEvent
 from contactlog_core.domain.events import Change
+from contactlog_core.domain.lead_queries import Cue, LeadRow, LeadSort, LeadView
+from contactlog_core.domain.lead_rules import LEAD_RULES
+from contactlog_core.domain.leads import ArchiveReason, Lead, LeadId, LeadStatus, TouchKind
 from contactlog_core.domain.logs import (
     Channel,
     ContactLog,
@@ -23,6 +28,7 @@ from contactlog_core.domain.logs import (
 )
 from contactlog_core.domain.organisations import Actor, Organisation, OrgId, Staff, StaffId
 from contactlog_core.domain.ownership import OWNERSHIP_RULES, Rule
+from contactlog_core.domain.queries import Page
 from contactlog_core.errors import (
     ConcurrencyConflict,
     ContactLogError,
@@ -38,8 +44,11 @@ from contactlog_core.policy import Permission, Policy, Role
 __version__ = "0.1.0"
 
 __all__ = [
+    "LEAD_RULES",
     "OWNERSHIP_RULES",
     "Actor",
+    "AgingPolicy",
+    "ArchiveReason",
     "AuditEvent",
     "Change",
     "Channel",
@@ -49,10 +58,18 @@ __all__ = [
     "ContactLogApp",
     "ContactLogError",
     "ContactRef",
+    "Cue",
+    "DayCount",
     "FollowUp",
     "FollowUpDraft",
     "FollowUpId",
     "InvalidTransition",
+    "Lead",
+    "LeadId",
+    "LeadRow",
+    "LeadSort",
+    "LeadStatus",
+    "LeadView",
     "LockedByOther",
     "LogCommand",
     "LogId",
@@ -61,6 +78,7 @@ __all__ = [
     "NotFound",
     "OrgId",
     "Organisation",
+    "Page",
     "Permission",
     "PermissionDenied",
     "Policy",
@@ -70,8 +88,11 @@ __all__ = [
     "Staff",
     "StaffId",
     "StoreUnavailable",
+    "SweepReport",
     "SystemClock",
+    "TouchKind",
     "ValidationError",
     "__version__",
     "errors",
+    "holiday_dates",
 ]

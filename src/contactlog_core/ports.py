@@ -8,11 +8,16 @@ names the organisation, so no repository call crosses organisations.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import Protocol
+from typing import Protocol, TypeAlias
 
+import attrs
+
+from contactlog_core.domain.aging import AgingCutoffs
 from contactlog_core.domain.audit import AuditEvent
+from contactlog_core.domain.lead_queries import LeadQuery, LeadRow
+from contactlog_core.domain.leads import Lead, LeadId, LeadStatus
 from contactlog_core.domain.logs import ContactLog, LogId
 from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
 from contactlog_core.domain.queries import (
@@ -26,11 +31,14 @@ from contactlog_core.domain.queries import (
 
 __all__ = [
     "NESTED_UNIT_OF_WORK",
+    "AgingBatch",
     "AuditRepository",
+    "LeadRepository",
     "LogRepository",
     "OrganisationRepository",
     "StaffRepository",
     "Store",
+    "SweepKey",
     "TagExtractor",
     "UnitOfWork",
 ]
@@ -47,6 +55,14 @@ class OrganisationRepository(Protocol):
 
     def get(self, org_id: OrgId) -> Organisation:
         """The organisation, or ``NotFound``."""
+        ...
+
+    def update(self, org: Organisation, *, expected_version: int) -> None:
+        """Replace the stored organisation if still at ``expected_version``."""
+        ...
+
+    def list(self) -> Sequence[Organisation]:
+        """Every organisation, by id: only for the host's own jobs (the sweep)."""
         ...
 
 
@@ -92,6 +108,54 @@ class LogRepository(Protocol):
         ...
 
 
+SweepKey: TypeAlias = tuple[int, int]
+"""Where an aging sweep of one organisation goes on from; opaque to the caller."""
+
+
+@attrs.frozen
+class AgingBatch:
+    """What one batch of the sweep changed: a count per (before, after) status.
+
+    ``next`` is where the following batch starts; ``None`` after the last one.
+    """
+
+    transitions: Mapping[tuple[LeadStatus, LeadStatus], int]
+    next: SweepKey | None
+
+    @property
+    def changed(self) -> int:
+        return sum(self.transitions.values())
+
+
+class LeadRepository(Protocol):
+    """Sales leads; saves are optimistic (``expected_version``)."""
+
+    def add(self, lead: Lead) -> None: ...
+
+    def get(self, org_id: OrgId, lead_id: LeadId) -> Lead:
+        """The lead of ``org_id``, or ``NotFound`` (also for another organisation's)."""
+        ...
+
+    def update(self, lead: Lead, *, expected_version: int) -> None:
+        """Replace the stored lead if it is still at ``expected_version``, else ``ConcurrencyConflict``."""
+        ...
+
+    def page(self, query: LeadQuery) -> Page[LeadRow]:
+        """A page of a lead view, as ``domain.lead_query_rules.lead_page`` defines it."""
+        ...
+
+    def age_batch(
+        self, org_id: OrgId, cutoffs: AgingCutoffs, *, after: SweepKey | None, size: int
+    ) -> AgingBatch:
+        """Write the aged status of up to ``size`` of the organisation's leads, after ``after``.
+
+        Each changed lead gets ``version + 1``, ``updated_at = cutoffs.now``,
+        no owner once available, and an ``age`` audit event (actor ``None``),
+        exactly as ``domain.lead_commands.age_change`` says.
+        """
+        ...
+
+
 class AuditRepository(Protocol):
     """The append-only audit trail."""
 
@@ -113,6 +177,9 @@ class UnitOfWork(Protocol):
 
     @property
     def logs(self) -> LogRepository: ...
+
+    @property
+    def leads(self) -> LeadRepository: ...
 
     @property
     def audit(self) -> AuditRepository: ...

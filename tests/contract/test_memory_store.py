@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import pytest
 
 from contactlog_core.adapters.memory import MemoryStore
-from contactlog_core.testing.contract import AppContract, QueryContract, StoreContract
+from contactlog_core.testing.contract import AppContract, LeadContract, QueryContract, StoreContract
 
 
-class TestMemoryStore(StoreContract, AppContract, QueryContract):
+class TestMemoryStore(StoreContract, AppContract, QueryContract, LeadContract):
     @pytest.fixture
     def store(self) -> Iterator[MemoryStore]:
         store = MemoryStore()

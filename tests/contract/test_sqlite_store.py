@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from contactlog_core.adapters.sqlite import SqliteStore
-from contactlog_core.testing.contract import AppContract, QueryContract, StoreContract
+from contactlog_core.testing.contract import AppContract, LeadContract, QueryContract, StoreContract
 
 
-class TestSqliteFileStore(StoreContract, AppContract, QueryContract):
+class TestSqliteFileStore(StoreContract, AppContract, QueryContract, LeadContract):
     @pytest.fixture
     def store(self, tmp_path: Path) -> Iterator[SqliteStore]:
         store = SqliteStore(tmp_path / "contactlog.db")
@@ -19,7 +19,7 @@ class TestSqliteFileStore(StoreContract, AppContract, QueryContract):
         store.close()
 
 
-class TestSqliteInMemoryStore(StoreContract, AppContract, QueryContract):
+class TestSqliteInMemoryStore(StoreContract, AppContract, QueryContract, LeadContract):
     @pytest.fixture
     def store(self) -> Iterator[SqliteStore]:
         store = SqliteStore(":memory:")

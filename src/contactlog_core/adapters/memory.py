@@ -10,12 +10,19 @@ so a stale save raises ``ConcurrencyConflict`` here just as in SQL.
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Generic, Protocol, TypeVar
 
+import attrs
+
 from contactlog_core.domain import query_rules as rules
+from contactlog_core.domain.aging import AgingCutoffs, status_by_cutoffs
 from contactlog_core.domain.audit import AuditEvent
+from contactlog_core.domain.lead_queries import LeadQuery, LeadRow
+from contactlog_core.domain.lead_query_rules import lead_page, stored_anchor
+from contactlog_core.domain.leads import Lead, LeadCommand, LeadId, LeadStatus
 from contactlog_core.domain.logs import ContactLog, LogId
 from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
 from contactlog_core.domain.queries import (
@@ -27,7 +34,10 @@ from contactlog_core.domain.queries import (
     Page,
 )
 from contactlog_core.errors import ConcurrencyConflict, NotFound, StoreUnavailable, ValidationError
+from contactlog_core.instants import to_micros
 from contactlog_core.ports import NESTED_UNIT_OF_WORK as NESTED
+from contactlog_core.ports import AgingBatch, SweepKey
+from contactlog_core.serialization import unstructure
 
 __all__ = ["MemoryStore"]
 
@@ -83,6 +93,7 @@ class _Table(Generic[R]):
         return list({**self._rows, **self._staged}.values())
 
     def commit(self) -> None:
+        # New keys join the end of the dict, existing ones keep their place: insertion order.
         self._rows.update(self._staged)
         self._staged = {}
 
@@ -96,6 +107,12 @@ class _Organisations:
 
     def get(self, org_id: OrgId) -> Organisation:
         return self._t.get(org_id)
+
+    def update(self, org: Organisation, *, expected_version: int) -> None:
+        self._t.update(org, expected_version)
+
+    def list(self) -> Sequence[Organisation]:
+        return sorted(self._t.values(), key=lambda org: org.id)
 
 
 class _Staff:
@@ -144,6 +161,66 @@ class _Logs:
         return {s.id: s for s in self._staff.values()}
 
 
+class _Leads:
+    def __init__(self, table: _Table[Lead], staff: _Table[Staff], audit: _Audit) -> None:
+        self._t = table
+        self._staff = staff
+        self._audit = audit
+
+    def add(self, lead: Lead) -> None:
+        self._t.add(lead)
+
+    def get(self, org_id: OrgId, lead_id: LeadId) -> Lead:
+        return self._t.get(lead_id, lambda lead: lead.org_id == org_id)
+
+    def update(self, lead: Lead, *, expected_version: int) -> None:
+        self._t.update(lead, expected_version)
+
+    def page(self, query: LeadQuery) -> Page[LeadRow]:
+        return lead_page(query, self._t.values(), {s.id: s for s in self._staff.values()})
+
+    def age_batch(
+        self, org_id: OrgId, cutoffs: AgingCutoffs, *, after: SweepKey | None, size: int
+    ) -> AgingBatch:
+        # The SQL store's order: aging leads by (anchor, insertion order); never deleted,
+        # so a lead's position among all leads stays its own.
+        keyed = [
+            ((to_micros(stored_anchor(lead)), seq), lead)
+            for seq, lead in enumerate(self._t.values())
+            if lead.org_id == org_id and not lead.archived
+        ]
+        batch = sorted(item for item in keyed if after is None or item[0] > after)[:size]
+        transitions: dict[tuple[LeadStatus, LeadStatus], int] = {}
+        for _, lead in batch:
+            status = status_by_cutoffs(lead, cutoffs)
+            owner = None if status is LeadStatus.AVAILABLE else lead.owner
+            if (status, owner) == (lead.status, lead.owner):
+                continue
+            aged = attrs.evolve(
+                lead, status=status, owner=owner, updated_at=cutoffs.now, version=lead.version + 1
+            )
+            self._t.update(aged, lead.version)
+            self._audit.append(_aged_event(lead, aged))
+            key = (lead.status, status)
+            transitions[key] = transitions.get(key, 0) + 1
+        last = len(batch) < size
+        return AgingBatch(transitions=transitions, next=None if last else batch[-1][0])
+
+
+def _aged_event(before: Lead, after: Lead) -> AuditEvent:
+    return AuditEvent(
+        id=uuid.uuid4().hex,
+        org_id=after.org_id,
+        entity="lead",
+        entity_id=after.id,
+        command=LeadCommand.AGE.value,
+        actor=None,
+        at=after.updated_at,
+        before=unstructure(before),
+        after=unstructure(after),
+    )
+
+
 class _Audit:
     def __init__(self, committed: list[AuditEvent], *, read_only: bool) -> None:
         self._committed = committed
@@ -174,10 +251,12 @@ class _MemoryUnitOfWork:
         )
         self._staff: _Table[Staff] = _Table("staff", store._staff, read_only=read_only)
         self._logs: _Table[ContactLog] = _Table("log", store._logs, read_only=read_only)
+        self._leads: _Table[Lead] = _Table("lead", store._leads, read_only=read_only)
         self.organisations = _Organisations(self._orgs)
         self.staff = _Staff(self._staff)
         self.logs = _Logs(self._logs, self._staff)
         self.audit = _Audit(store._audit, read_only=read_only)
+        self.leads = _Leads(self._leads, self._staff, self.audit)
 
     def __enter__(self) -> _MemoryUnitOfWork:
         self._store._lock.acquire()
@@ -201,7 +280,7 @@ class _MemoryUnitOfWork:
             self._store._lock.release()
 
     def _commit(self) -> None:
-        for table in (self._orgs, self._staff, self._logs):
+        for table in (self._orgs, self._staff, self._logs, self._leads):
             table.commit()
         self._store._audit.extend(self.audit.staged)
         self.audit.staged = []
@@ -225,6 +304,7 @@ class MemoryStore:
         self._organisations: dict[str, Organisation] = {}
         self._staff: dict[str, Staff] = {}
         self._logs: dict[str, ContactLog] = {}
+        self._leads: dict[str, Lead] = {}
         self._audit: list[AuditEvent] = []
         self._closed = False
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from contactlog_core.application.audit import AuditService
 from contactlog_core.application.context import Context, new_id
+from contactlog_core.application.leads import LeadService
 from contactlog_core.application.logs import LogService
 from contactlog_core.application.organisations import OrganisationService, StaffService
 from contactlog_core.clock import Clock, SystemClock
@@ -52,6 +53,7 @@ class ContactLogApp:
         self.organisations = OrganisationService(self._ctx)
         self.staff = StaffService(self._ctx)
         self.logs = LogService(self._ctx)
+        self.leads = LeadService(self._ctx)
         self.audit = AuditService(self._ctx)
 
     def actor(self, staff_id: str) -> Actor:

@@ -49,7 +49,14 @@ class Context:
             raise ValidationError("staff_id", f"expected a staff id, got {staff_id!r:.60}")
         return uow.staff.get(org_id, StaffId(staff_id))
 
-    def audit(self, uow: UnitOfWork, org_id: OrgId, entity: str, change: Change[Any]) -> None:
+    def audit(
+        self,
+        uow: UnitOfWork,
+        org_id: OrgId,
+        entity: str,
+        change: Change[Any],
+        detail: dict[str, Any] | None = None,
+    ) -> None:
         after = change.after
         uow.audit.append(
             AuditEvent(
@@ -62,5 +69,6 @@ class Context:
                 at=change.at,
                 before=None if change.before is None else unstructure(change.before),
                 after=unstructure(after),
+                detail=detail,
             )
         )

@@ -17,7 +17,8 @@ class AuditEvent:
     """One appended fact. ``before``/``after`` are JSON-ready snapshots (``None`` when absent).
 
     ``actor`` is ``None`` for set-up calls made by the host app itself
-    (creating an organisation or adding staff).
+    (creating an organisation or adding staff) and for the aging sweep.
+    ``detail`` holds what the command said beside the change (a touch's note).
     """
 
     id: str
@@ -29,3 +30,4 @@ class AuditEvent:
     at: DateTime
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    detail: dict[str, Any] | None = None

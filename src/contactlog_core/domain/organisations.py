@@ -7,6 +7,8 @@ from typing import NewType
 import attrs
 from pendulum import DateTime
 
+from contactlog_core.domain.aging_policy import AgingPolicy
+
 __all__ = ["Actor", "OrgId", "Organisation", "Staff", "StaffId"]
 
 OrgId = NewType("OrgId", str)
@@ -15,13 +17,17 @@ StaffId = NewType("StaffId", str)
 
 @attrs.frozen
 class Organisation:
-    """A tenant: every other record belongs to exactly one."""
+    """A tenant: every other record belongs to exactly one.
+
+    ``aging`` says how its sales leads age (days counted in ``timezone``).
+    """
 
     id: OrgId
     name: str
     timezone: str
     created_at: DateTime
     version: int = 1
+    aging: AgingPolicy = attrs.field(factory=AgingPolicy)
 
     def local(self, instant: DateTime) -> DateTime:
         """``instant`` as the organisation's wall clock shows it (instants are stored in UTC)."""

@@ -27,7 +27,7 @@ from contactlog_core.domain.queries import (
     name_key,
 )
 
-__all__ = ["badges", "follow_up_page", "is_mine", "log_page", "summary"]
+__all__ = ["badges", "follow_up_page", "is_mine", "log_page", "ordered", "page_of", "summary"]
 
 R = TypeVar("R")
 
@@ -81,8 +81,7 @@ def log_page(
         owner = None if log.owner is None else staff.get(log.owner)
         if _owner_matches(query.owner_terms, owner):
             rows.append(summary(log, None if owner is None else owner.name))
-    ordered = _ordered(rows, query.sort, _LOG_KEYS, lambda r: r.id)
-    return _page(ordered, query.page, query.per_page)
+    return page_of(ordered(rows, query.sort, _LOG_KEYS, lambda r: r.id), query.page, query.per_page)
 
 
 _FOLLOW_UP_KEYS: dict[FollowUpSort, Callable[[FollowUpRow], Any]] = {
@@ -124,8 +123,8 @@ def follow_up_page(
                     overdue=overdue,
                 )
             )
-    ordered = _ordered(rows, query.sort, _FOLLOW_UP_KEYS, lambda r: r.id)
-    return _page(ordered, query.page, query.per_page)
+    in_order = ordered(rows, query.sort, _FOLLOW_UP_KEYS, lambda r: r.id)
+    return page_of(in_order, query.page, query.per_page)
 
 
 def badges(logs: Iterable[ContactLog], me: StaffId) -> Badges:
@@ -150,12 +149,14 @@ def is_mine(assigned_to: str | None, forward_to: str | None, owner: str | None, 
     return me in (assigned_to, forward_to) or (assigned_to is None and owner == me)
 
 
-def _ordered(
+def ordered(
     rows: list[R],
     sort: Sequence[SortField[Any]],
     keys: Mapping[Any, Callable[[R], Any]],
     row_id: Callable[[R], str],
 ) -> list[R]:
+    """``rows`` in ``sort`` order, each field read by ``keys``, the stores' rule for every list."""
+
     # Missing values sort last in either direction; ties go by id, in the last field's direction.
     def compare(a: R, b: R) -> int:
         for field in sort:
@@ -173,8 +174,13 @@ def _ordered(
     return sorted(rows, key=cmp_to_key(compare))
 
 
-def _page(rows: list[R], page: int, per_page: int) -> Page[R]:
+def page_of(rows: list[R], page: int, per_page: int) -> Page[R]:
+    """Page ``page`` of ``rows``, ``per_page`` to a page."""
     start = (page - 1) * per_page
     return Page(
         items=tuple(rows[start : start + per_page]), total=len(rows), page=page, per_page=per_page
     )
+
+
+# The names these had before other lists shared them.
+_ordered, _page = ordered, page_of

@@ -42,7 +42,7 @@ class Database:
             with translated("run a statement"):
                 raise
 
-    def one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+    def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self.run(sql, params).fetchone()
         return row
 

@@ -12,7 +12,7 @@ from importlib import resources
 
 import attrs
 
-from contactlog_core.domain.queries import fold, name_key
+from contactlog_core.adapters.sqlite.functions import register
 from contactlog_core.errors import StoreUnavailable
 
 __all__ = ["Migration", "migrate", "migrations", "schema_version"]
@@ -51,8 +51,7 @@ def migrate(conn: sqlite3.Connection, target: int | None = None) -> int:
     steps = migrations()
     target = len(steps) if target is None else target
     # The domain's folding rules, so that a migration's backfill folds as Python does.
-    conn.create_function("contactlog_fold", 1, fold, deterministic=True)
-    conn.create_function("contactlog_name_key", 1, name_key, deterministic=True)
+    register(conn)
     current = schema_version(conn)
     if current > len(steps):
         raise StoreUnavailable(

@@ -5,10 +5,15 @@ from __future__ import annotations
 import functools
 
 INSERT_ORGANISATION = """
-INSERT INTO organisations (id, name, timezone, created_at, version)
-VALUES (:id, :name, :timezone, :created_at, :version)
+INSERT INTO organisations (id, name, timezone, aging, created_at, version)
+VALUES (:id, :name, :timezone, :aging, :created_at, :version)
 """
 SELECT_ORGANISATION = "SELECT * FROM organisations WHERE id = ?"
+LIST_ORGANISATIONS = "SELECT * FROM organisations ORDER BY id"
+UPDATE_ORGANISATION = """
+UPDATE organisations SET name = :name, timezone = :timezone, aging = :aging, version = :version
+ WHERE id = :id AND version = :expected_version
+"""
 
 INSERT_STAFF = """
 INSERT INTO staff (id, org_id, name, name_key, role, created_at, version)
@@ -78,8 +83,9 @@ ON CONFLICT (id) DO UPDATE SET
 """
 
 INSERT_AUDIT_EVENT = """
-INSERT INTO audit_events (id, org_id, entity, entity_id, command, actor, at, before, after)
-VALUES (:id, :org_id, :entity, :entity_id, :command, :actor, :at, :before, :after)
+INSERT INTO audit_events (id, org_id, entity, entity_id, command, actor, at, before, after,
+                          detail)
+VALUES (:id, :org_id, :entity, :entity_id, :command, :actor, :at, :before, :after, :detail)
 """
 AUDIT_EVENTS_OF_ORG = "SELECT * FROM audit_events WHERE org_id = ? ORDER BY seq DESC LIMIT ?"
 AUDIT_EVENTS_OF_ENTITY = """

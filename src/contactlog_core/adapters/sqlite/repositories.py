@@ -36,16 +36,23 @@ class SqliteOrganisations:
     def add(self, org: Organisation) -> None:
         if self._db.one(q.SELECT_ORGANISATION, (org.id,)) is not None:
             raise ValidationError("organisation.id", f"{org.id!r} already exists")
-        self._db.run(
-            q.INSERT_ORGANISATION,
-            {**_plain(org), "created_at": rows.to_micros(org.created_at)},
-        )
+        self._db.run(q.INSERT_ORGANISATION, rows.organisation_params(org))
 
     def get(self, org_id: OrgId) -> Organisation:
         row = self._db.one(q.SELECT_ORGANISATION, (org_id,))
         if row is None:
             raise NotFound("organisation", org_id)
         return rows.organisation_from_row(row)
+
+    def update(self, org: Organisation, *, expected_version: int) -> None:
+        params = {**rows.organisation_params(org), "expected_version": expected_version}
+        if self._db.run(q.UPDATE_ORGANISATION, params).rowcount != 1:
+            row = self._db.one(q.SELECT_ORGANISATION, (org.id,))
+            actual = None if row is None else row["version"]
+            raise ConcurrencyConflict("organisation", org.id, expected_version, actual)
+
+    def list(self) -> Sequence[Organisation]:
+        return [rows.organisation_from_row(r) for r in self._db.all(q.LIST_ORGANISATIONS)]
 
 
 class SqliteStaff:

@@ -16,6 +16,8 @@ from pathlib import Path
 from types import TracebackType
 
 from contactlog_core.adapters.sqlite.db import Database, translated
+from contactlog_core.adapters.sqlite.functions import register
+from contactlog_core.adapters.sqlite.leads import SqliteLeads
 from contactlog_core.adapters.sqlite.migrate import migrate
 from contactlog_core.adapters.sqlite.repositories import (
     SqliteAudit,
@@ -50,6 +52,7 @@ class SqliteUnitOfWork:
         self.organisations = SqliteOrganisations(db)
         self.staff = SqliteStaff(db)
         self.logs = SqliteLogs(db)
+        self.leads = SqliteLeads(db)
         self.audit = SqliteAudit(db)
         return self
 
@@ -184,6 +187,7 @@ class SqliteStore:
                 check_same_thread=False,
             )
             conn.row_factory = sqlite3.Row
+            register(conn)
             for pragma in _PRAGMAS:
                 self._patiently(conn, pragma)
         with self._all_lock:

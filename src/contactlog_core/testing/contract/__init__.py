@@ -4,9 +4,11 @@ Subclass each contract in your own test module and supply one fixture,
 ``store``, that yields a fresh, empty store (and closes it afterwards)::
 
     import pytest
-    from contactlog_core.testing.contract import AppContract, QueryContract, StoreContract
+    from contactlog_core.testing.contract import (
+        AppContract, LeadContract, QueryContract, StoreContract,
+    )
 
-    class TestMyStore(StoreContract, AppContract, QueryContract):
+    class TestMyStore(StoreContract, AppContract, QueryContract, LeadContract):
         @pytest.fixture
         def store(self, tmp_path):
             store = MyStore(tmp_path / "x")
@@ -18,7 +20,8 @@ your subclasses.
 """
 
 from contactlog_core.testing.contract.app_contract import AppContract
+from contactlog_core.testing.contract.lead_contract import LeadContract
 from contactlog_core.testing.contract.query_contract import QueryContract
 from contactlog_core.testing.contract.store_contract import StoreContract
 
-__all__ = ["AppContract", "QueryContract", "StoreContract"]
+__all__ = ["AppContract", "LeadContract", "QueryContract", "StoreContract"]

@@ -1,0 +1,311 @@
+"""Leads in SQLite: the repository, the views as of now, and the set-based aging sweep.
+
+A lead's status now is one SQL expression (``NOW_STATUS``) over the stored
+facts and the organisation's aging cutoffs (``domain.aging.aging_cutoffs``),
+the same comparisons as ``domain.aging.status_by_cutoffs``. The views filter
+on it, and the sweep writes it, batch by batch, without a lead passing
+through Python.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from contactlog_core.adapters.sqlite.db import Database
+from contactlog_core.adapters.sqlite.list_queries import order_by
+from contactlog_core.adapters.sqlite.rows import from_micros, to_micros
+from contactlog_core.domain.aging import AgingCutoffs
+from contactlog_core.domain.lead_queries import (
+    VIEW_STATUSES,
+    LeadQuery,
+    LeadRow,
+    LeadSort,
+    LeadView,
+    cue_of,
+)
+from contactlog_core.domain.lead_query_rules import stored_anchor
+from contactlog_core.domain.leads import (
+    ArchiveReason,
+    Lead,
+    LeadId,
+    LeadStatus,
+    TouchKind,
+)
+from contactlog_core.domain.organisations import OrgId, StaffId
+from contactlog_core.domain.queries import Page, name_key
+from contactlog_core.errors import ConcurrencyConflict, NotFound
+from contactlog_core.ports import AgingBatch, SweepKey
+
+__all__ = ["SqliteLeads", "lead_from_row", "lead_params"]
+
+INSERT_LEAD = """
+INSERT INTO leads (id, org_id, name, name_key, contact, owner, follow_up_at, last_touch_at,
+                   last_touch_by, last_touch_kind, anchor_at, archived_reason, archive_note,
+                   status, created_by, created_at, updated_at, version)
+VALUES (:id, :org_id, :name, :name_key, :contact, :owner, :follow_up_at, :last_touch_at,
+        :last_touch_by, :last_touch_kind, :anchor_at, :archived_reason, :archive_note,
+        :status, :created_by, :created_at, :updated_at, :version)
+"""
+SELECT_LEAD = "SELECT * FROM leads WHERE id = ? AND org_id = ?"
+SELECT_LEAD_VERSION = "SELECT version FROM leads WHERE id = ? AND org_id = ?"
+UPDATE_LEAD = """
+UPDATE leads
+   SET name = :name, name_key = :name_key, contact = :contact, owner = :owner,
+       follow_up_at = :follow_up_at, last_touch_at = :last_touch_at,
+       last_touch_by = :last_touch_by, last_touch_kind = :last_touch_kind,
+       anchor_at = :anchor_at, archived_reason = :archived_reason,
+       archive_note = :archive_note, status = :status, updated_at = :updated_at,
+       version = :version
+ WHERE id = :id AND org_id = :org_id AND version = :expected_version
+"""
+
+# The status as of :now, by the cutoffs: domain.aging.status_by_cutoffs, in SQL.
+NOW_STATUS = """CASE
+    WHEN d.archived_reason IS NOT NULL THEN 'ARCHIVED'
+    WHEN d.follow_up_at > :now THEN 'SCHEDULED'
+    WHEN d.anchor_at <= :available THEN 'AVAILABLE'
+    WHEN d.anchor_at <= :abandoned THEN 'ABANDONED'
+    WHEN d.anchor_at <= :past_due THEN 'PAST_DUE'
+    WHEN d.follow_up_at IS NOT NULL THEN 'MISSED'
+    ELSE 'NOT_SCHEDULED' END"""
+# An available lead has no owner, whether or not the sweep has cleared it yet.
+NOW_OWNER = f"CASE WHEN ({NOW_STATUS}) = 'AVAILABLE' THEN NULL ELSE d.owner END"
+
+# What each view can contain, as ranges the indexes serve; NOW_STATUS then decides.
+_AGING = "d.archived_reason IS NULL AND (d.follow_up_at IS NULL OR d.follow_up_at <= :now)"
+_VIEW_RANGES: dict[LeadView, str] = {
+    LeadView.TO_BE_SCHEDULED: f"{_AGING} AND d.anchor_at > :available",
+    LeadView.SCHEDULED: "d.archived_reason IS NULL AND d.follow_up_at > :now",
+    LeadView.LEAD_BANK: f"{_AGING} AND d.anchor_at <= :abandoned",
+    LeadView.ARCHIVED: "d.archived_reason IS NOT NULL",
+}
+_SORT_COLUMNS: dict[LeadSort, tuple[str, bool]] = {
+    LeadSort.NAME: ("v.name_key", False),
+    LeadSort.STATUS: ("v.now_status", False),
+    LeadSort.OWNER_NAME: ("o.name_key", True),
+    LeadSort.FOLLOW_UP_AT: ("v.follow_up_at", True),
+    LeadSort.LAST_TOUCH_AT: ("v.last_touch_at", False),
+    LeadSort.CREATED_AT: ("v.created_at", False),
+    LeadSort.UPDATED_AT: ("v.updated_at", False),
+}
+
+
+def lead_params(lead: Lead) -> dict[str, Any]:
+    """The ``leads`` columns of ``lead`` as named parameters."""
+    return {
+        "id": lead.id,
+        "org_id": lead.org_id,
+        "name": lead.name,
+        "name_key": name_key(lead.name),
+        "contact": lead.contact,
+        "owner": lead.owner,
+        "follow_up_at": None if lead.follow_up_at is None else to_micros(lead.follow_up_at),
+        "last_touch_at": to_micros(lead.last_touch_at),
+        "last_touch_by": lead.last_touch_by,
+        "last_touch_kind": lead.last_touch_kind.value,
+        "anchor_at": to_micros(stored_anchor(lead)),
+        "archived_reason": None if lead.archived_reason is None else lead.archived_reason.value,
+        "archive_note": lead.archive_note,
+        "status": lead.status.value,
+        "created_by": lead.created_by,
+        "created_at": to_micros(lead.created_at),
+        "updated_at": to_micros(lead.updated_at),
+        "version": lead.version,
+    }
+
+
+def lead_from_row(row: sqlite3.Row) -> Lead:
+    follow_up = row["follow_up_at"]
+    reason = row["archived_reason"]
+    return Lead(
+        id=LeadId(row["id"]),
+        org_id=OrgId(row["org_id"]),
+        name=row["name"],
+        contact=row["contact"],
+        owner=row["owner"],
+        follow_up_at=None if follow_up is None else from_micros(follow_up),
+        last_touch_at=from_micros(row["last_touch_at"]),
+        last_touch_by=StaffId(row["last_touch_by"]),
+        last_touch_kind=TouchKind(row["last_touch_kind"]),
+        archived_reason=None if reason is None else ArchiveReason(reason),
+        archive_note=row["archive_note"],
+        status=LeadStatus(row["status"]),
+        created_by=StaffId(row["created_by"]),
+        created_at=from_micros(row["created_at"]),
+        updated_at=from_micros(row["updated_at"]),
+        version=row["version"],
+    )
+
+
+def cutoff_params(cutoffs: AgingCutoffs) -> dict[str, int]:
+    return {
+        "now": to_micros(cutoffs.now),
+        "past_due": to_micros(cutoffs.past_due),
+        "abandoned": to_micros(cutoffs.abandoned),
+        "available": to_micros(cutoffs.available),
+    }
+
+
+# --- the views -------------------------------------------------------------------------------
+
+_VIEW_ROWS = f"""
+SELECT v.*, o.name AS owner_name FROM (
+    SELECT d.*, ({NOW_STATUS}) AS now_status, ({NOW_OWNER}) AS now_owner
+      FROM leads d WHERE {{where}}
+) v LEFT JOIN staff o ON o.id = v.now_owner
+ WHERE {{status_filter}}
+"""
+_VIEW_COUNT = f"""
+SELECT count(*) FROM (SELECT ({NOW_STATUS}) AS now_status, ({NOW_OWNER}) AS now_owner
+                        FROM leads d WHERE {{where}}) v
+ WHERE {{status_filter}}
+"""
+
+
+def _view_filter(query: LeadQuery) -> tuple[str, str, dict[str, Any]]:
+    params: dict[str, Any] = {"org_id": query.org_id, **cutoff_params(query.cutoffs)}
+    where = ["d.org_id = :org_id", _VIEW_RANGES[query.view]]
+    if query.starts is not None:
+        where.append("d.follow_up_at >= :starts")
+        params["starts"] = to_micros(query.starts)
+    if query.ends is not None:
+        where.append("d.follow_up_at < :ends")
+        params["ends"] = to_micros(query.ends)
+    for n, term in enumerate(query.name_terms):
+        where.append(f"instr(d.name_key, :term{n}) > 0")
+        params[f"term{n}"] = " " + term
+    statuses = sorted(VIEW_STATUSES[query.view])
+    status_filter = [f"v.now_status IN ({', '.join(repr(str(s)) for s in statuses)})"]
+    if query.owner is not None:
+        where.append("d.owner = :owner")
+        status_filter.append("v.now_owner = :owner")
+        params["owner"] = query.owner
+    return " AND ".join(where), " AND ".join(status_filter), params
+
+
+def lead_page(db: Database, query: LeadQuery) -> Page[LeadRow]:
+    where, status_filter, params = _view_filter(query)
+    total_row = db.run(_VIEW_COUNT.format(where=where, status_filter=status_filter), params)
+    total = int(total_row.fetchone()[0])
+    sql = (
+        _VIEW_ROWS.format(where=where, status_filter=status_filter)
+        + order_by(query.sort, _SORT_COLUMNS, "v.id")
+        + " LIMIT :limit OFFSET :offset"
+    )
+    params.update(limit=query.per_page, offset=(query.page - 1) * query.per_page)
+    items = tuple(_row(r) for r in db.run(sql, params).fetchall())
+    return Page(items=items, total=total, page=query.page, per_page=query.per_page)
+
+
+def _row(r: sqlite3.Row) -> LeadRow:
+    status = LeadStatus(r["now_status"])
+    reason = r["archived_reason"]
+    return LeadRow(
+        id=LeadId(r["id"]),
+        name=r["name"],
+        contact=r["contact"],
+        status=status,
+        cue=cue_of(status),
+        owner=r["now_owner"],
+        owner_name=r["owner_name"],
+        follow_up_at=None if r["follow_up_at"] is None else from_micros(r["follow_up_at"]),
+        last_touch_at=from_micros(r["last_touch_at"]),
+        last_touch_by=StaffId(r["last_touch_by"]),
+        last_touch_kind=TouchKind(r["last_touch_kind"]),
+        archived_reason=None if reason is None else ArchiveReason(reason),
+        created_at=from_micros(r["created_at"]),
+        updated_at=from_micros(r["updated_at"]),
+        version=r["version"],
+    )
+
+
+# --- the sweep -------------------------------------------------------------------------------
+
+# One batch: the aging leads of one organisation after a key, in (anchor_at, rowid) order.
+_BATCH_END = """
+SELECT anchor_at, rowid FROM leads d
+ WHERE d.org_id = :org_id AND d.archived_reason IS NULL AND (d.anchor_at, d.rowid) > (:a0, :r0)
+ ORDER BY d.anchor_at, d.rowid LIMIT 1 OFFSET :last
+"""
+_IN_BATCH = """d.org_id = :org_id AND d.archived_reason IS NULL
+   AND (d.anchor_at, d.rowid) > (:a0, :r0) AND (d.anchor_at, d.rowid) <= (:a1, :r1)"""
+_CHANGED = f"(d.status IS NOT ({NOW_STATUS}) OR d.owner IS NOT ({NOW_OWNER}))"
+_TRANSITIONS = f"""
+SELECT d.status AS before, ({NOW_STATUS}) AS after, count(*) AS n
+  FROM leads d WHERE {_IN_BATCH} AND {_CHANGED} GROUP BY 1, 2
+"""
+
+
+def _snapshot(status: str, owner: str, version: str, updated_at: str) -> str:
+    # The lead as cattrs unstructures it (the memory store's audit), built in SQL.
+    return f"""json_object(
+        'id', d.id, 'org_id', d.org_id, 'name', d.name, 'contact', d.contact,
+        'owner', {owner}, 'follow_up_at', contactlog_iso(d.follow_up_at),
+        'last_touch_at', contactlog_iso(d.last_touch_at), 'last_touch_by', d.last_touch_by,
+        'last_touch_kind', d.last_touch_kind, 'archived_reason', d.archived_reason,
+        'archive_note', d.archive_note, 'status', {status}, 'created_by', d.created_by,
+        'created_at', contactlog_iso(d.created_at), 'updated_at', contactlog_iso({updated_at}),
+        'version', {version})"""
+
+
+_AUDIT_AGING = f"""
+INSERT INTO audit_events (id, org_id, entity, entity_id, command, actor, at, before, after)
+SELECT lower(hex(randomblob(16))), d.org_id, 'lead', d.id, 'age', NULL, :now,
+       {_snapshot("d.status", "d.owner", "d.version", "d.updated_at")},
+       {_snapshot(f"({NOW_STATUS})", f"({NOW_OWNER})", "d.version + 1", ":now")}
+  FROM leads d WHERE {_IN_BATCH} AND {_CHANGED}
+ ORDER BY d.anchor_at, d.rowid
+"""
+_AGE = f"""
+UPDATE leads AS d SET status = ({NOW_STATUS}), owner = ({NOW_OWNER}),
+                      version = d.version + 1, updated_at = :now
+ WHERE {_IN_BATCH} AND {_CHANGED}
+"""
+_START: SweepKey = (-(2**63), -(2**63))
+
+
+class SqliteLeads:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def add(self, lead: Lead) -> None:
+        self._db.run(INSERT_LEAD, lead_params(lead))
+
+    def get(self, org_id: OrgId, lead_id: LeadId) -> Lead:
+        row = self._db.one(SELECT_LEAD, (lead_id, org_id))
+        if row is None:
+            raise NotFound("lead", lead_id)
+        return lead_from_row(row)
+
+    def update(self, lead: Lead, *, expected_version: int) -> None:
+        changed = self._db.run(
+            UPDATE_LEAD, {**lead_params(lead), "expected_version": expected_version}
+        )
+        if changed.rowcount != 1:
+            row = self._db.one(SELECT_LEAD_VERSION, (lead.id, lead.org_id))
+            raise ConcurrencyConflict(
+                "lead", lead.id, expected_version, None if row is None else row[0]
+            )
+
+    def page(self, query: LeadQuery) -> Page[LeadRow]:
+        return lead_page(self._db, query)
+
+    def age_batch(
+        self, org_id: OrgId, cutoffs: AgingCutoffs, *, after: SweepKey | None, size: int
+    ) -> AgingBatch:
+        start = _START if after is None else after
+        params: dict[str, Any] = {"org_id": org_id, **cutoff_params(cutoffs)}
+        params.update(a0=start[0], r0=start[1], last=size - 1)
+        end = self._db.one(_BATCH_END, params)
+        last = end is None
+        a1, r1 = (2**63 - 1, 2**63 - 1) if end is None else (end[0], end[1])
+        params.update(a1=a1, r1=r1)
+        transitions = {
+            (LeadStatus(r["before"]), LeadStatus(r["after"])): int(r["n"])
+            for r in self._db.run(_TRANSITIONS, params).fetchall()
+        }
+        if transitions:
+            self._db.run(_AUDIT_AGING, params)
+            self._db.run(_AGE, params)
+        return AgingBatch(transitions=transitions, next=None if last else (a1, r1))

@@ -1,0 +1,410 @@
+"""``app.leads``: the sales-lead use cases, the views as of now, and the aging sweep.
+
+Each command is one unit of work: load, settle and decide in the pure domain
+(``domain.lead_commands``), save with the version read, append the audit
+event. The views and the sweep read the organisation's aging cutoffs at the
+clock's ``now``, so nobody ever sees a status the sweep has not written yet
+as stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+from pendulum import DateTime
+
+from contactlog_core.application.context import Context
+from contactlog_core.domain import lead_commands as commands
+from contactlog_core.domain import validation as check
+from contactlog_core.domain.aging import AgingCutoffs, aging_cutoffs, settle
+from contactlog_core.domain.events import Change
+from contactlog_core.domain.lead_queries import LeadQuery, LeadRow, LeadSort, LeadView
+from contactlog_core.domain.leads import ArchiveReason, Lead, LeadId, LeadStatus, TouchKind
+from contactlog_core.domain.organisations import Actor, Organisation, OrgId, StaffId
+from contactlog_core.domain.queries import (
+    DEFAULT_PER_PAGE,
+    MAX_PER_PAGE,
+    Page,
+    parse_sort,
+    search_terms,
+    whole_number,
+)
+from contactlog_core.errors import LockedByOther, NotFound, ValidationError
+from contactlog_core.instants import require_aware
+from contactlog_core.ports import AgingBatch, UnitOfWork
+
+__all__ = ["LeadService", "SweepReport"]
+
+MAX_PAGE = 1_000_000_000
+MAX_BATCH = 100_000
+DEFAULT_BATCH = 1_000
+
+_DEFAULT_SORT: dict[LeadView, tuple[str, ...]] = {
+    LeadView.TO_BE_SCHEDULED: ("last_touch_at",),
+    LeadView.SCHEDULED: ("follow_up_at",),
+    LeadView.LEAD_BANK: ("last_touch_at",),
+    LeadView.ARCHIVED: ("-updated_at",),
+}
+
+
+@attrs.frozen
+class SweepReport:
+    """What a sweep wrote: how many leads moved from which status to which, at ``now``."""
+
+    now: DateTime
+    organisations: int
+    transitions: Mapping[tuple[LeadStatus, LeadStatus], int]
+
+    @property
+    def changed(self) -> int:
+        return sum(self.transitions.values())
+
+    def summary(self) -> str:
+        """One line for a cron job's log."""
+        moves = ", ".join(
+            f"{before}->{after}: {n}" for (before, after), n in sorted(self.transitions.items())
+        )
+        return (
+            f"swept {self.organisations} organisation(s) at {self.now.isoformat()}: "
+            f"{self.changed} lead(s) changed" + (f" ({moves})" if moves else "")
+        )
+
+
+_Decide = Callable[[UnitOfWork, Lead, Actor, DateTime, Organisation], Change[Lead]]
+
+
+class LeadService:
+    """Add, schedule, touch, claim, hand over, archive and reactivate leads; list and sweep them."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    # --- commands ------------------------------------------------------------------------
+
+    def add(
+        self,
+        actor: Actor,
+        *,
+        name: str,
+        contact: str = "",
+        follow_up_at: DateTime | None = None,
+        assignee: str | None = None,
+    ) -> Lead:
+        """A new lead, owned by ``assignee`` (a colleague's staff id) or else by ``actor``."""
+        with self._ctx.store.unit_of_work() as uow:
+            me = self._ctx.verified(uow, actor)
+            org = uow.organisations.get(me.org_id)
+            person = None if assignee is None else self._ctx.staff_of(uow, me.org_id, assignee)
+            change = commands.add(
+                lead_id=LeadId(self._ctx.ids()),
+                actor=me,
+                now=self._ctx.clock.now(),
+                timezone=org.timezone,
+                policy=self._ctx.policy,
+                aging=org.aging,
+                name=name,
+                contact=contact,
+                follow_up_at=follow_up_at,
+                assignee=person,
+            )
+            uow.leads.add(change.after)
+            self._ctx.audit(uow, me.org_id, "lead", change)
+            return change.after
+
+    def schedule(self, actor: Actor, lead_id: str, *, at: DateTime) -> Lead:
+        """Set or move the lead's next follow-up to ``at`` (in the future); owner only."""
+        return self._run(
+            actor,
+            lead_id,
+            lambda _, lead, me, now, org: commands.schedule(
+                lead, me, now, org.timezone, self._ctx.policy, aging=org.aging, at=at
+            ),
+        )
+
+    def touch(
+        self, actor: Actor, lead_id: str, *, kind: TouchKind | str = TouchKind.CALL, note: str = ""
+    ) -> Lead:
+        """Log a call, note, email or meeting; anyone may, and the lead's clock restarts.
+
+        The ``note`` is kept with the audit event.
+        """
+        note = commands.validate_note(note)
+        return self._run(
+            actor,
+            lead_id,
+            lambda _, lead, me, now, org: commands.touch(
+                lead, me, now, org.timezone, self._ctx.policy, aging=org.aging, kind=kind
+            ),
+            detail={"note": note} if note else None,
+        )
+
+    def claim(self, actor: Actor, lead_id: str) -> Lead:
+        """Take an abandoned or available lead; of two claimers exactly one wins.
+
+        The other gets ``LockedByOther`` naming the winner.
+        """
+        return self._run(
+            actor,
+            lead_id,
+            lambda _, lead, me, now, org: commands.claim(
+                lead, me, now, org.timezone, self._ctx.policy, aging=org.aging
+            ),
+        )
+
+    def assign(self, actor: Actor, lead_id: str, assignee: str) -> Lead:
+        """Give the lead to a colleague: its owner may, or anyone who outranks the owner."""
+
+        def decide(
+            uow: UnitOfWork, lead: Lead, me: Actor, now: DateTime, org: Organisation
+        ) -> Change[Lead]:
+            person = self._ctx.staff_of(uow, me.org_id, assignee)
+            return commands.assign(
+                lead,
+                me,
+                now,
+                org.timezone,
+                self._ctx.policy,
+                aging=org.aging,
+                assignee=person,
+                owner_role=self._owner_role(uow, lead),
+            )
+
+        return self._run(actor, lead_id, decide)
+
+    def archive(
+        self,
+        actor: Actor,
+        lead_id: str,
+        *,
+        reason: ArchiveReason | str,
+        note: str = "",
+    ) -> Lead:
+        """Archive the lead as lost or not to be contacted; it is kept and stays searchable."""
+
+        def decide(
+            uow: UnitOfWork, lead: Lead, me: Actor, now: DateTime, org: Organisation
+        ) -> Change[Lead]:
+            return commands.archive(
+                lead,
+                me,
+                now,
+                org.timezone,
+                self._ctx.policy,
+                aging=org.aging,
+                reason=reason,
+                note=note,
+                owner_role=self._owner_role(uow, lead),
+            )
+
+        return self._run(actor, lead_id, decide)
+
+    def reactivate(self, actor: Actor, lead_id: str) -> Lead:
+        """Bring an archived lead back, owned by ``actor`` (needs ``reactivate_lead``)."""
+        return self._run(
+            actor,
+            lead_id,
+            lambda _, lead, me, now, org: commands.reactivate(
+                lead, me, now, org.timezone, self._ctx.policy, aging=org.aging
+            ),
+        )
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def get(self, actor: Actor, lead_id: str) -> Lead:
+        """One lead of ``actor``'s organisation as of now (status aged, no owner once available)."""
+        with self._ctx.store.unit_of_work(read_only=True) as uow:
+            me = self._ctx.verified(uow, actor)
+            org = uow.organisations.get(me.org_id)
+            lead = uow.leads.get(me.org_id, _lead_id(lead_id))
+            return settle(lead, self._ctx.clock.now(), org.timezone, org.aging)
+
+    def to_be_scheduled(
+        self,
+        actor: Actor,
+        *,
+        sort: Sequence[str] | str | None = None,
+        page: int = 1,
+        per_page: int = DEFAULT_PER_PAGE,
+    ) -> Page[LeadRow]:
+        """``actor``'s leads waiting to be scheduled: not scheduled, missed, past due, abandoned.
+
+        Oldest touch first by default; each row has its colour ``cue``.
+        """
+        return self._view(actor, LeadView.TO_BE_SCHEDULED, sort, page, per_page, mine=True)
+
+    def scheduled(
+        self,
+        actor: Actor,
+        *,
+        starts: DateTime | None = None,
+        ends: DateTime | None = None,
+        everyone: bool = False,
+        sort: Sequence[str] | str | None = None,
+        page: int = 1,
+        per_page: int = DEFAULT_PER_PAGE,
+    ) -> Page[LeadRow]:
+        """Scheduled leads by follow-up date, ``starts <= follow_up_at < ends`` when given.
+
+        ``actor``'s own, or the whole organisation's with ``everyone=True``.
+        """
+        return self._view(
+            actor,
+            LeadView.SCHEDULED,
+            sort,
+            page,
+            per_page,
+            mine=not _flag(everyone, "everyone"),
+            starts=None if starts is None else require_aware(starts, "starts"),
+            ends=None if ends is None else require_aware(ends, "ends"),
+        )
+
+    def lead_bank(
+        self,
+        actor: Actor,
+        *,
+        sort: Sequence[str] | str | None = None,
+        page: int = 1,
+        per_page: int = DEFAULT_PER_PAGE,
+    ) -> Page[LeadRow]:
+        """The organisation's abandoned and available leads: anyone may claim them."""
+        return self._view(actor, LeadView.LEAD_BANK, sort, page, per_page, mine=False)
+
+    def archived(
+        self,
+        actor: Actor,
+        *,
+        search: str | None = None,
+        sort: Sequence[str] | str | None = None,
+        page: int = 1,
+        per_page: int = DEFAULT_PER_PAGE,
+    ) -> Page[LeadRow]:
+        """Archived leads of the organisation; ``search`` matches the name as one types."""
+        return self._view(
+            actor,
+            LeadView.ARCHIVED,
+            sort,
+            page,
+            per_page,
+            mine=False,
+            name_terms=search_terms(search, "search"),
+        )
+
+    # --- the sweep -----------------------------------------------------------------------
+
+    def sweep(
+        self,
+        *,
+        org_id: str | None = None,
+        batch_size: int = DEFAULT_BATCH,
+        progress: Callable[[AgingBatch], object] | None = None,
+    ) -> SweepReport:
+        """Write every lead's aged status as of now; one audit event per changed lead.
+
+        Runs organisation by organisation, ``batch_size`` leads per transaction,
+        so other writers get in between batches and memory stays flat.
+        ``progress`` is called after each batch. A second sweep at the same
+        instant changes nothing.
+        """
+        size = whole_number(batch_size, "batch_size", MAX_BATCH)
+        now = self._ctx.clock.now()
+        with self._ctx.store.unit_of_work(read_only=True) as uow:
+            if org_id is None:
+                orgs = list(uow.organisations.list())
+            else:
+                orgs = [uow.organisations.get(OrgId(check.identifier(org_id, "org_id")))]
+        totals: dict[tuple[LeadStatus, LeadStatus], int] = {}
+        for org in orgs:
+            cutoffs = aging_cutoffs(now, org.timezone, org.aging)
+            for batch in self._sweep_org(org.id, cutoffs, size):
+                for move, n in batch.transitions.items():
+                    totals[move] = totals.get(move, 0) + n
+                if progress is not None:
+                    progress(batch)
+        return SweepReport(now=now, organisations=len(orgs), transitions=totals)
+
+    def _sweep_org(self, org_id: OrgId, cutoffs: AgingCutoffs, size: int) -> Any:
+        after = None
+        while True:
+            with self._ctx.store.unit_of_work() as uow:
+                batch = uow.leads.age_batch(org_id, cutoffs, after=after, size=size)
+            yield batch
+            if batch.next is None:
+                return
+            after = batch.next
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    def _view(
+        self,
+        actor: Actor,
+        view: LeadView,
+        sort: Sequence[str] | str | None,
+        page: int,
+        per_page: int,
+        *,
+        mine: bool,
+        **filters: Any,
+    ) -> Page[LeadRow]:
+        order = parse_sort(sort, LeadSort, _DEFAULT_SORT[view])
+        page = whole_number(page, "page", MAX_PAGE)
+        per_page = whole_number(per_page, "per_page", MAX_PER_PAGE)
+        with self._ctx.store.unit_of_work(read_only=True) as uow:
+            me = self._ctx.verified(uow, actor)
+            org = uow.organisations.get(me.org_id)
+            query = LeadQuery(
+                org_id=me.org_id,
+                view=view,
+                cutoffs=aging_cutoffs(self._ctx.clock.now(), org.timezone, org.aging),
+                owner=me.staff_id if mine else None,
+                sort=order,
+                page=page,
+                per_page=per_page,
+                **filters,
+            )
+            return uow.leads.page(query)
+
+    def _run(
+        self,
+        actor: Actor,
+        lead_id: str,
+        decide: _Decide,
+        detail: dict[str, Any] | None = None,
+    ) -> Lead:
+        key = _lead_id(lead_id)
+        with self._ctx.store.unit_of_work() as uow:
+            me = self._ctx.verified(uow, actor)
+            org = uow.organisations.get(me.org_id)
+            lead = uow.leads.get(me.org_id, key)
+            try:
+                change = decide(uow, lead, me, self._ctx.clock.now(), org)
+            except LockedByOther as e:
+                raise _named(uow, lead, e) from None
+            uow.leads.update(change.after, expected_version=lead.version)
+            self._ctx.audit(uow, me.org_id, "lead", change, detail=detail)
+            return change.after
+
+    def _owner_role(self, uow: UnitOfWork, lead: Lead) -> str | None:
+        if lead.owner is None:
+            return None
+        return uow.staff.get(lead.org_id, lead.owner).role
+
+
+def _named(uow: UnitOfWork, lead: Lead, error: LockedByOther) -> LockedByOther:
+    # The domain knows the owner's id; the caller also wants a name to show.
+    try:
+        name = uow.staff.get(lead.org_id, StaffId(error.owner)).name
+    except NotFound:
+        name = ""
+    return LockedByOther(error.log_id, error.owner, error.command, name, error.kind)
+
+
+def _lead_id(value: object) -> LeadId:
+    return LeadId(check.identifier(value, "lead_id"))
+
+
+def _flag(value: object, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError(field, f"expected True or False, got {value!r:.40}")
+    return value

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import attrs
+
 from contactlog_core.application.context import Context
 from contactlog_core.domain import validation as check
+from contactlog_core.domain.aging_policy import AgingPolicy
 from contactlog_core.domain.events import Change
 from contactlog_core.domain.organisations import Actor, Organisation, OrgId, Staff, StaffId
+from contactlog_core.errors import ValidationError
 from contactlog_core.instants import require_timezone
 
 __all__ = ["OrganisationService", "StaffService"]
@@ -32,6 +36,19 @@ class OrganisationService:
             change = Change(command="create", actor=None, at=org.created_at, before=None, after=org)
             self._ctx.audit(uow, org.id, "organisation", change)
         return org
+
+    def set_aging(self, org_id: str, aging: AgingPolicy) -> Organisation:
+        """Change how the organisation's leads age; views and the next sweep follow at once."""
+        if not isinstance(aging, AgingPolicy):
+            raise ValidationError("aging", f"expected an AgingPolicy, got {type(aging).__name__}")
+        with self._ctx.store.unit_of_work() as uow:
+            org = uow.organisations.get(OrgId(check.identifier(org_id, "org_id")))
+            changed = attrs.evolve(org, aging=aging, version=org.version + 1)
+            uow.organisations.update(changed, expected_version=org.version)
+            at = self._ctx.clock.now()
+            change = Change(command="set_aging", actor=None, at=at, before=org, after=changed)
+            self._ctx.audit(uow, org.id, "organisation", change)
+        return changed
 
     def get(self, org_id: str) -> Organisation:
         """The organisation with this id, or ``NotFound``."""

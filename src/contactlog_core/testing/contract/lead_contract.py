@@ -199,3 +199,18 @@ class LeadContract:
             with pytest.raises(cl.ValidationError):
                 call()
         assert still.app.leads.get(still.alice, lead.id) == lead
+
+    def test_business_days_skip_the_weekend(self, still: Seeds) -> None:
+        policy = cl.AgingPolicy(days="business")
+        org = still.app.organisations.set_aging(still.org.id, policy)
+        assert (org.aging, org.version) == (policy, 2)
+        assert still.app.organisations.get(still.org.id).aging == policy
+        friday = pendulum.datetime(2026, 11, 6, 15, tz="Europe/London")
+        still.clock.set(friday)
+        lead = self._add(still)
+        still.clock.set(friday.add(days=4).subtract(microseconds=1))  # Tuesday, just before
+        assert still.app.leads.get(still.alice, lead.id).status is S.NOT_SCHEDULED
+        still.clock.set(friday.add(days=4))
+        assert still.app.leads.get(still.alice, lead.id).status is S.PAST_DUE
+        with pytest.raises(cl.ValidationError):
+            still.app.organisations.set_aging(still.org.id, {"days": "business"})  # type: ignore[arg-type]

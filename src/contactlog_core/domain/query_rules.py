@@ -180,7 +180,3 @@ def page_of(rows: list[R], page: int, per_page: int) -> Page[R]:
     return Page(
         items=tuple(rows[start : start + per_page]), total=len(rows), page=page, per_page=per_page
     )
-
-
-# The names these had before other lists shared them.
-_ordered, _page = ordered, page_of

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 from hypothesis import HealthCheck, settings
+
+# Shared builders and strategies (``lead_seeds``, the torture helpers) for every test folder.
+sys.path.insert(0, str(Path(__file__).parent / "support"))
 
 settings.register_profile("ci", max_examples=200, deadline=None, print_blob=True)
 settings.register_profile("dev", max_examples=30, deadline=None)

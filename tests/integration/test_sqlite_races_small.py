@@ -16,6 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
 
+import lead_races
 import sqlite_races as races
 import sqlite_torture as torture
 
@@ -52,3 +53,11 @@ def test_opening_a_new_file_waits_while_another_process_is_writing_it(tmp_path: 
         commit_soon.join()
         other.close()
     store.close()
+
+
+@pytest.mark.parametrize("racers", [2, 3])
+def test_of_simultaneous_claimers_exactly_one_wins_while_the_sweep_runs(
+    tmp_path: Path, racers: int
+) -> None:
+    winners = lead_races.race_to_claim(tmp_path, racers=racers, leads=12, seed=torture.base_seed())
+    assert winners.total() == 12

@@ -14,6 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
 
+import lead_races
 import sqlite_races as races
 import sqlite_torture as torture
 
@@ -31,6 +32,13 @@ def test_of_two_simultaneous_takers_exactly_one_wins(
 ) -> None:
     winners = races.race_to_take(tmp_path, racers=racers, logs=20, seed=seed)
     assert winners.total() == 20
+
+
+def test_of_many_claimers_exactly_one_wins_while_the_sweep_runs(
+    tmp_path: Path, workers: int, logs: int, seed: int
+) -> None:
+    winners = lead_races.race_to_claim(tmp_path, racers=workers, leads=logs, seed=seed)
+    assert winners.total() == logs
 
 
 def test_staff_opening_a_new_file_at_the_same_time_all_get_a_working_store(

@@ -18,7 +18,7 @@ import contactlog_core as cl
 from contactlog_core.adapters.sqlite import SqliteStore
 
 START = pendulum.datetime(2026, 11, 2, 9, tz="UTC")
-FULL_SCAN = re.compile(r"^SCAN (logs|follow_ups|staff|audit_events|[lfosa])\b")
+FULL_SCAN = re.compile(r"^SCAN (logs|leads|follow_ups|staff|audit_events|[lfosad])\b")
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +40,11 @@ def office(
         log = app.logs.record(who, subject=f"call {n}", follow_up=due if n % 3 else None)
         if n % 4 == 0:
             app.logs.surrender(who, log.id)
+    for n in range(200):
+        follow_up = START.add(days=n % 5 + 1) if n % 3 == 0 else None
+        lead = app.leads.add(staff[n % 5], name=f"Lead {n}", follow_up_at=follow_up)
+        if n % 10 == 0:
+            app.leads.archive(staff[n % 5], lead.id, reason="lost")
     yield app, staff, store
     store.close()
 
@@ -56,6 +61,14 @@ QUESTIONS: dict[str, Callable[[cl.ContactLogApp, cl.Actor], Any]] = {
     "follow-ups": lambda app, me: app.logs.follow_ups(me),
     "my follow-ups": lambda app, me: app.logs.follow_ups(me, mine=True),
     "audit of a log": lambda app, me: app.audit.events(me, entity_id="x", limit=10),
+    "leads to be scheduled": lambda app, me: app.leads.to_be_scheduled(me),
+    "my scheduled leads": lambda app, me: app.leads.scheduled(me),
+    "scheduled leads this week": lambda app, me: app.leads.scheduled(
+        me, everyone=True, starts=START, ends=START.add(days=7)
+    ),
+    "lead bank": lambda app, me: app.leads.lead_bank(me),
+    "archived lead search": lambda app, me: app.leads.archived(me, search="lead 1"),
+    "sweep": lambda app, me: app.leads.sweep(batch_size=50),
 }
 
 

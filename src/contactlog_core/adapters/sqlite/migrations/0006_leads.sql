@@ -36,8 +36,11 @@ CREATE TABLE leads (
     CHECK ((status = 'ARCHIVED') = (archived_reason IS NOT NULL))
 ) STRICT;
 
--- One owner's leads (To Be Scheduled, Scheduled), by anchor or follow-up instant.
-CREATE INDEX leads_by_owner ON leads (org_id, owner, follow_up_at) WHERE archived_reason IS NULL;
+-- One owner's leads: To Be Scheduled (by how long untouched), Scheduled (by date).
+CREATE INDEX leads_by_owner_anchor ON leads (org_id, owner, anchor_at)
+    WHERE archived_reason IS NULL;
+CREATE INDEX leads_by_owner_follow_up ON leads (org_id, owner, follow_up_at)
+    WHERE archived_reason IS NULL;
 -- The lead bank, and the sweep: aging leads by how long they have been untouched.
 CREATE INDEX leads_by_anchor ON leads (org_id, anchor_at) WHERE archived_reason IS NULL;
 -- Scheduled leads of the organisation by date (calendar weeks and months).

@@ -41,8 +41,12 @@ def _structure_instant(value: object, _: type) -> DateTime:
 
 def _unstructure_instant(value: dt.datetime) -> str:
     # On every audit snapshot: check awareness, then let the standard library write it.
-    if value.tzinfo is None or value.utcoffset() is None:
+    offset = value.utcoffset()
+    if offset is None:
         require_aware(value, "instant")
+    if not offset:
+        # Already at UTC's offset (every stored instant is): the text is the same, sooner.
+        return dt.datetime.isoformat(value)
     return dt.datetime.astimezone(value, dt.UTC).isoformat()
 
 

@@ -151,7 +151,9 @@ class LeadRepository(Protocol):
 
         Each changed lead gets ``version + 1``, ``updated_at = cutoffs.now``,
         no owner once available, and an ``age`` audit event (actor ``None``),
-        exactly as ``domain.lead_commands.age_change`` says.
+        exactly as ``domain.lead_commands.age_change`` says. A lead written
+        after ``cutoffs.now`` is left alone: a sweep that read the clock
+        earlier (an overlapping run) never writes a lead back in time.
         """
         ...
 

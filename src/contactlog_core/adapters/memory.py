@@ -192,6 +192,8 @@ class _Leads:
         batch = sorted(item for item in keyed if after is None or item[0] > after)[:size]
         transitions: dict[tuple[LeadStatus, LeadStatus], int] = {}
         for _, lead in batch:
+            if lead.updated_at > cutoffs.now:
+                continue  # written after the sweep's instant: newer than the sweep knows
             status = status_by_cutoffs(lead, cutoffs)
             owner = None if status is LeadStatus.AVAILABLE else lead.owner
             if (status, owner) == (lead.status, lead.owner):

@@ -230,7 +230,10 @@ SELECT anchor_at, rowid FROM leads d
 """
 _IN_BATCH = """d.org_id = :org_id AND d.archived_reason IS NULL
    AND (d.anchor_at, d.rowid) > (:a0, :r0) AND (d.anchor_at, d.rowid) <= (:a1, :r1)"""
-_CHANGED = f"(d.status IS NOT ({NOW_STATUS}) OR d.owner IS NOT ({NOW_OWNER}))"
+# A lead written after the sweep's instant is newer than what the sweep knows: left alone,
+# so that a sweep that read the clock earlier never writes a lead back in time.
+_CHANGED = f"""(d.updated_at <= :now
+   AND (d.status IS NOT ({NOW_STATUS}) OR d.owner IS NOT ({NOW_OWNER})))"""
 _TRANSITIONS = f"""
 SELECT d.status AS before, ({NOW_STATUS}) AS after, count(*) AS n
   FROM leads d WHERE {_IN_BATCH} AND {_CHANGED} GROUP BY 1, 2

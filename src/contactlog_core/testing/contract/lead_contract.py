@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import pendulum
@@ -147,6 +148,34 @@ class LeadContract:
         assert caught.value.owner == still.bob.staff_id
         assert still.app.leads.get(still.alice, lead.id) == won
 
+    def test_of_many_threads_claiming_one_lead_exactly_one_wins(self, still: Seeds) -> None:
+        lead = self._add(still)
+        still.clock.set(START.add(days=9))
+        staff = [
+            still.app.actor(still.app.staff.add(still.org.id, name=f"S{i}", role="office_admin").id)
+            for i in range(8)
+        ]
+        outcomes: list[object] = []
+        barrier = threading.Barrier(len(staff))
+
+        def race(actor: cl.Actor) -> None:
+            barrier.wait()
+            try:
+                outcomes.append(still.app.leads.claim(actor, lead.id).owner)
+            except cl.LockedByOther as e:
+                outcomes.append(e)
+
+        threads = [threading.Thread(target=race, args=(a,)) for a in staff]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        (winner,) = [o for o in outcomes if isinstance(o, str)]
+        losers = [o for o in outcomes if isinstance(o, cl.LockedByOther)]
+        assert len(losers) == len(staff) - 1
+        assert {e.owner for e in losers} == {winner}
+        assert still.app.leads.get(still.alice, lead.id).owner == winner
+
     def test_another_organisation_sees_no_lead(self, still: Seeds) -> None:
         lead = self._add(still)
         still.clock.set(START.add(days=9))
@@ -180,6 +209,17 @@ class LeadContract:
         assert still.app.leads.get(still.alice, ahead.id).version == 1
         assert still.app.leads.get(still.alice, old.id).version == 1
         assert still.app.leads.sweep().changed == 0
+
+    def test_an_overlapping_sweep_never_writes_a_lead_back(self, still: Seeds) -> None:
+        lead = self._add(still)
+        deadline = START.add(days=2)
+        still.clock.set(deadline)
+        assert still.app.leads.sweep().changed == 1
+        still.clock.set(deadline.subtract(seconds=1))  # a run that read the clock earlier
+        assert still.app.leads.sweep().changed == 0
+        still.clock.set(deadline)
+        stored = still.app.leads.get(still.alice, lead.id)
+        assert (stored.status, stored.version) == (S.PAST_DUE, 2)
 
     def test_bad_input_is_a_validation_error_and_changes_nothing(self, still: Seeds) -> None:
         lead = self._add(still)

@@ -1,4 +1,4 @@
-"""The ``contactlog`` command: ``contactlog demo`` walks through the seed scenario."""
+"""The ``contactlog`` command: ``demo`` walks through the seed scenario, ``sweep`` ages leads."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 
 from contactlog_core.demo import run_demo
+from contactlog_core.errors import ContactLogError
+from contactlog_core.sweep_command import add_sweep_parser, run_sweep
 
 __all__ = ["main"]
 
@@ -21,14 +23,19 @@ def build_parser() -> argparse.ArgumentParser:
         default="contactlog-demo.db",
         help="SQLite file to keep the demo's records in (default: %(default)s; ':memory:' keeps none)",
     )
+    add_sweep_parser(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "demo":
-            run_demo(out=sys.stdout, db=args.db)
+        if args.command == "sweep":
+            return run_sweep(args, out=sys.stdout, err=sys.stderr)
+        run_demo(out=sys.stdout, db=args.db)
+    except ContactLogError as e:
+        print(f"contactlog: {e}", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         # The reader went away (``contactlog demo | head``): stop quietly, as shell tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -11,14 +11,14 @@ from contactlog_core.adapters.sqlite import SqliteStore
 from contactlog_core.application import ContactLogApp
 from contactlog_core.clock import ManualClock
 from contactlog_core.domain.logs import ContactLog, ContactRef, FollowUpDraft, Priority
-from contactlog_core.domain.organisations import Actor, Organisation
+from contactlog_core.domain.organisations import Actor, Organisation, StaffId
 from contactlog_core.errors import ContactLogError
 
 __all__ = ["run_demo"]
 
 
 def run_demo(out: TextIO, db: str = ":memory:") -> None:
-    """Print the ownership walk-through of DESIGN.md's seed scenario to ``out``.
+    """Print the ownership walk-through of DESIGN.md's seed scenario to ``out``, then a lead's aging.
 
     The records go to the SQLite file ``db``; each run adds its own organisation,
     so running twice in a row is fine.
@@ -27,6 +27,7 @@ def run_demo(out: TextIO, db: str = ":memory:") -> None:
     app = ContactLogApp(SqliteStore(db), clock=clock)
     try:
         _walk_through(app, clock, out)
+        _sales_leads(app, clock, out)
     finally:
         app.close()
     if db != ":memory:":
@@ -171,3 +172,51 @@ def _office_lists(
             f"\nBadges for {label}: {counts.open} open, {counts.in_progress} in progress, "
             f"{counts.follow_ups} follow-ups, {counts.total} in all"
         )
+
+
+def _sales_leads(app: ContactLogApp, clock: ManualClock, out: TextIO) -> None:
+    """A sales lead ages on the clock alone: missed, past due, abandoned, available, claimed."""
+    org = app.organisations.create("Brightside Windows", timezone="Europe/London")
+    priya = app.actor(app.staff.add(org.id, name="Priya Shah", role="office_admin").id)
+    tom = app.actor(app.staff.add(org.id, name="Tom Reed", role="office_admin").id)
+    people = {priya.staff_id: ("Priya", priya), tom.staff_id: ("Tom", tom)}
+
+    def step(text: str, lead_id: str | None = None) -> None:
+        when = org.local(clock.now()).format("ddd D MMM HH:mm zz")
+        seen = "" if lead_id is None else f": {_as_listed(app, lead_id, people)}"
+        print(f"  {when:<20}  {text}{seen}", file=out)
+
+    print(f"\n{org.name} ({org.timezone}): a sales lead ages on the clock alone", file=out)
+    call_at = org.local(clock.now()).add(days=1).at(10)
+    lead = app.leads.add(priya, name="Mrs Okafor", contact="+44 20 7946 0321")
+    app.leads.schedule(priya, lead.id, at=call_at)
+    step(f"Priya adds Mrs Okafor, books a call for {call_at.format('ddd HH:mm')}", lead.id)
+    for days, what in [
+        (0, "the call time comes and goes"),
+        (2, "2 days untouched"),
+        (3, "3 days untouched"),
+        (8, "5 more days abandoned"),
+    ]:
+        clock.set(call_at.add(days=days))
+        step(what, lead.id)
+    step(f"the sweep writes it down: {app.leads.sweep(org_id=org.id).summary()}")
+    app.leads.claim(tom, lead.id)
+    step("Tom claims it", lead.id)
+
+
+def _as_listed(app: ContactLogApp, lead_id: str, people: dict[StaffId, tuple[str, Actor]]) -> str:
+    """The lead's status now, its cue, and the lists that show it: no sweep has written them yet."""
+    anyone = next(iter(people.values()))[1]
+    lead = app.leads.get(anyone, lead_id)
+    name, owner = people[lead.owner] if lead.owner else ("", None)
+    views = {"the Lead Bank": app.leads.lead_bank(anyone)}
+    if owner is not None:
+        views = {
+            f"{name}'s To Be Scheduled": app.leads.to_be_scheduled(owner),
+            f"{name}'s Schedule": app.leads.scheduled(owner),
+            **views,
+        }
+    rows = {title: r for title, page in views.items() for r in page.items if r.id == lead_id}
+    cue = next((f" ({r.cue})" for r in rows.values() if r.cue), "")
+    held = f"owner {name}" if owner else "no owner"
+    return f"{lead.status}{cue}, {held}, in {' and '.join(rows) or 'no list'}"

@@ -42,6 +42,33 @@ def test_demo_walks_through_the_seed_scenario(
     assert steps[7] in out
 
 
+def test_the_demo_ages_a_sales_lead_on_the_clock(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "demo.db"
+    assert main(["demo", "--db", str(db)]) == 0
+    leads = capsys.readouterr().out.partition("Brightside Windows")[2]
+    assert main(["demo", "--db", str(db)]) == 0
+    again = capsys.readouterr().out.partition("Brightside Windows")[2]
+    assert again == leads, "a second run tells the same story, in an organisation of its own"
+    steps = [
+        "Mon 2 Nov 12:05 GMT   Priya adds Mrs Okafor, books a call for Tue 10:00: SCHEDULED,"
+        " owner Priya, in Priya's Schedule",
+        "Tue 3 Nov 10:00 GMT   the call time comes and goes: MISSED (yellow), owner Priya,"
+        " in Priya's To Be Scheduled",
+        "Thu 5 Nov 10:00 GMT   2 days untouched: PAST_DUE (red), owner Priya",
+        "Fri 6 Nov 10:00 GMT   3 days untouched: ABANDONED, owner Priya,"
+        " in Priya's To Be Scheduled and the Lead Bank",
+        "Wed 11 Nov 10:00 GMT  5 more days abandoned: AVAILABLE, no owner, in the Lead Bank",
+        "Wed 11 Nov 10:00 GMT  the sweep writes it down: swept 1 organisation(s)"
+        " at 2026-11-11T10:00:00+00:00: 1 lead(s) changed (SCHEDULED->AVAILABLE: 1)",
+        "Wed 11 Nov 10:00 GMT  Tom claims it: MISSED (yellow), owner Tom, in Tom's To Be Scheduled",
+    ]
+    positions = [leads.find(step) for step in steps]
+    assert -1 not in positions, leads
+    assert positions == sorted(positions)
+
+
 def test_the_console_script_runs_and_rejects_unknown_commands() -> None:
     ok = subprocess.run(
         [sys.executable, "-m", "contactlog_core.cli", "demo"], capture_output=True, text=True

@@ -108,7 +108,7 @@ class LogRepository(Protocol):
         ...
 
 
-SweepKey: TypeAlias = tuple[int, int]
+SweepKey: TypeAlias = int
 """Where an aging sweep of one organisation goes on from; opaque to the caller."""
 
 

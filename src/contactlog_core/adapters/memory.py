@@ -21,7 +21,7 @@ from contactlog_core.domain import query_rules as rules
 from contactlog_core.domain.aging import AgingCutoffs, status_by_cutoffs
 from contactlog_core.domain.audit import AuditEvent
 from contactlog_core.domain.lead_queries import LeadQuery, LeadRow
-from contactlog_core.domain.lead_query_rules import lead_page, stored_anchor
+from contactlog_core.domain.lead_query_rules import lead_page
 from contactlog_core.domain.leads import Lead, LeadCommand, LeadId, LeadStatus
 from contactlog_core.domain.logs import ContactLog, LogId
 from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
@@ -34,7 +34,6 @@ from contactlog_core.domain.queries import (
     Page,
 )
 from contactlog_core.errors import ConcurrencyConflict, NotFound, StoreUnavailable, ValidationError
-from contactlog_core.instants import to_micros
 from contactlog_core.ports import NESTED_UNIT_OF_WORK as NESTED
 from contactlog_core.ports import AgingBatch, SweepKey
 from contactlog_core.serialization import unstructure
@@ -182,14 +181,14 @@ class _Leads:
     def age_batch(
         self, org_id: OrgId, cutoffs: AgingCutoffs, *, after: SweepKey | None, size: int
     ) -> AgingBatch:
-        # The SQL store's order: aging leads by (anchor, insertion order); never deleted,
-        # so a lead's position among all leads stays its own.
+        # Leads in the order they were added (as a table's rowids): never deleted, so a
+        # lead's position among all leads stays its own.
         keyed = [
-            ((to_micros(stored_anchor(lead)), seq), lead)
+            (seq, lead)
             for seq, lead in enumerate(self._t.values())
-            if lead.org_id == org_id and not lead.archived
+            if lead.org_id == org_id and not lead.archived and (after is None or seq > after)
         ]
-        batch = sorted(item for item in keyed if after is None or item[0] > after)[:size]
+        batch = keyed[:size]
         transitions: dict[tuple[LeadStatus, LeadStatus], int] = {}
         for _, lead in batch:
             if lead.updated_at > cutoffs.now:

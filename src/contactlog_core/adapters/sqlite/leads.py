@@ -13,6 +13,8 @@ import sqlite3
 from typing import Any
 
 from contactlog_core.adapters.sqlite.db import Database
+from contactlog_core.adapters.sqlite.lead_status import NOW_OWNER, NOW_STATUS, cutoff_params
+from contactlog_core.adapters.sqlite.lead_sweep import age_batch
 from contactlog_core.adapters.sqlite.list_queries import order_by
 from contactlog_core.adapters.sqlite.rows import from_micros, to_micros
 from contactlog_core.domain.aging import AgingCutoffs
@@ -59,18 +61,6 @@ UPDATE leads
        version = :version
  WHERE id = :id AND org_id = :org_id AND version = :expected_version
 """
-
-# The status as of :now, by the cutoffs: domain.aging.status_by_cutoffs, in SQL.
-NOW_STATUS = """CASE
-    WHEN d.archived_reason IS NOT NULL THEN 'ARCHIVED'
-    WHEN d.follow_up_at > :now THEN 'SCHEDULED'
-    WHEN d.anchor_at <= :available THEN 'AVAILABLE'
-    WHEN d.anchor_at <= :abandoned THEN 'ABANDONED'
-    WHEN d.anchor_at <= :past_due THEN 'PAST_DUE'
-    WHEN d.follow_up_at IS NOT NULL THEN 'MISSED'
-    ELSE 'NOT_SCHEDULED' END"""
-# An available lead has no owner, whether or not the sweep has cleared it yet.
-NOW_OWNER = f"CASE WHEN ({NOW_STATUS}) = 'AVAILABLE' THEN NULL ELSE d.owner END"
 
 # What each view can contain, as ranges the indexes serve; NOW_STATUS then decides.
 _AGING = "d.archived_reason IS NULL AND (d.follow_up_at IS NULL OR d.follow_up_at <= :now)"
@@ -136,15 +126,6 @@ def lead_from_row(row: sqlite3.Row) -> Lead:
         updated_at=from_micros(row["updated_at"]),
         version=row["version"],
     )
-
-
-def cutoff_params(cutoffs: AgingCutoffs) -> dict[str, int]:
-    return {
-        "now": to_micros(cutoffs.now),
-        "past_due": to_micros(cutoffs.past_due),
-        "abandoned": to_micros(cutoffs.abandoned),
-        "available": to_micros(cutoffs.available),
-    }
 
 
 # --- the views -------------------------------------------------------------------------------
@@ -220,54 +201,6 @@ def _row(r: sqlite3.Row) -> LeadRow:
     )
 
 
-# --- the sweep -------------------------------------------------------------------------------
-
-# One batch: the aging leads of one organisation after a key, in (anchor_at, rowid) order.
-_BATCH_END = """
-SELECT anchor_at, rowid FROM leads d
- WHERE d.org_id = :org_id AND d.archived_reason IS NULL AND (d.anchor_at, d.rowid) > (:a0, :r0)
- ORDER BY d.anchor_at, d.rowid LIMIT 1 OFFSET :last
-"""
-_IN_BATCH = """d.org_id = :org_id AND d.archived_reason IS NULL
-   AND (d.anchor_at, d.rowid) > (:a0, :r0) AND (d.anchor_at, d.rowid) <= (:a1, :r1)"""
-# A lead written after the sweep's instant is newer than what the sweep knows: left alone,
-# so that a sweep that read the clock earlier never writes a lead back in time.
-_CHANGED = f"""(d.updated_at <= :now
-   AND (d.status IS NOT ({NOW_STATUS}) OR d.owner IS NOT ({NOW_OWNER})))"""
-_TRANSITIONS = f"""
-SELECT d.status AS before, ({NOW_STATUS}) AS after, count(*) AS n
-  FROM leads d WHERE {_IN_BATCH} AND {_CHANGED} GROUP BY 1, 2
-"""
-
-
-def _snapshot(status: str, owner: str, version: str, updated_at: str) -> str:
-    # The lead as cattrs unstructures it (the memory store's audit), built in SQL.
-    return f"""json_object(
-        'id', d.id, 'org_id', d.org_id, 'name', d.name, 'contact', d.contact,
-        'owner', {owner}, 'follow_up_at', contactlog_iso(d.follow_up_at),
-        'last_touch_at', contactlog_iso(d.last_touch_at), 'last_touch_by', d.last_touch_by,
-        'last_touch_kind', d.last_touch_kind, 'archived_reason', d.archived_reason,
-        'archive_note', d.archive_note, 'status', {status}, 'created_by', d.created_by,
-        'created_at', contactlog_iso(d.created_at), 'updated_at', contactlog_iso({updated_at}),
-        'version', {version})"""
-
-
-_AUDIT_AGING = f"""
-INSERT INTO audit_events (id, org_id, entity, entity_id, command, actor, at, before, after)
-SELECT lower(hex(randomblob(16))), d.org_id, 'lead', d.id, 'age', NULL, :now,
-       {_snapshot("d.status", "d.owner", "d.version", "d.updated_at")},
-       {_snapshot(f"({NOW_STATUS})", f"({NOW_OWNER})", "d.version + 1", ":now")}
-  FROM leads d WHERE {_IN_BATCH} AND {_CHANGED}
- ORDER BY d.anchor_at, d.rowid
-"""
-_AGE = f"""
-UPDATE leads AS d SET status = ({NOW_STATUS}), owner = ({NOW_OWNER}),
-                      version = d.version + 1, updated_at = :now
- WHERE {_IN_BATCH} AND {_CHANGED}
-"""
-_START: SweepKey = (-(2**63), -(2**63))
-
-
 class SqliteLeads:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -297,18 +230,4 @@ class SqliteLeads:
     def age_batch(
         self, org_id: OrgId, cutoffs: AgingCutoffs, *, after: SweepKey | None, size: int
     ) -> AgingBatch:
-        start = _START if after is None else after
-        params: dict[str, Any] = {"org_id": org_id, **cutoff_params(cutoffs)}
-        params.update(a0=start[0], r0=start[1], last=size - 1)
-        end = self._db.one(_BATCH_END, params)
-        last = end is None
-        a1, r1 = (2**63 - 1, 2**63 - 1) if end is None else (end[0], end[1])
-        params.update(a1=a1, r1=r1)
-        transitions = {
-            (LeadStatus(r["before"]), LeadStatus(r["after"])): int(r["n"])
-            for r in self._db.run(_TRANSITIONS, params).fetchall()
-        }
-        if transitions:
-            self._db.run(_AUDIT_AGING, params)
-            self._db.run(_AGE, params)
-        return AgingBatch(transitions=transitions, next=None if last else (a1, r1))
+        return age_batch(self._db, org_id, cutoffs, after=after, size=size)

@@ -41,7 +41,9 @@ CREATE INDEX leads_by_owner_anchor ON leads (org_id, owner, anchor_at)
     WHERE archived_reason IS NULL;
 CREATE INDEX leads_by_owner_follow_up ON leads (org_id, owner, follow_up_at)
     WHERE archived_reason IS NULL;
--- The lead bank, and the sweep: aging leads by how long they have been untouched.
+-- The sweep: an organisation's aging leads in table order (batches of rowids).
+CREATE INDEX leads_by_org ON leads (org_id) WHERE archived_reason IS NULL;
+-- The lead bank: aging leads by how long they have been untouched.
 CREATE INDEX leads_by_anchor ON leads (org_id, anchor_at) WHERE archived_reason IS NULL;
 -- Scheduled leads of the organisation by date (calendar weeks and months).
 CREATE INDEX leads_by_follow_up ON leads (org_id, follow_up_at) WHERE archived_reason IS NULL;

@@ -39,7 +39,7 @@ __all__ = ["LeadService", "SweepReport"]
 
 MAX_PAGE = 1_000_000_000
 MAX_BATCH = 100_000
-DEFAULT_BATCH = 1_000
+DEFAULT_BATCH = 10_000
 
 _DEFAULT_SORT: dict[LeadView, tuple[str, ...]] = {
     LeadView.TO_BE_SCHEDULED: ("last_touch_at",),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -14,7 +14,7 @@ import pytest
 import contactlog_core as cl
 from contactlog_core.ports import Store
 
-__all__ = ["AppContract", "Seeds"]
+__all__ = ["AppContract", "Seeds", "race"]
 
 START = pendulum.datetime(2026, 11, 2, 9, tz="UTC")
 
@@ -42,9 +42,36 @@ class Seeds:
             self.app.staff.add(other.id, name="Eve Stone", role="school_admin").id
         )
 
+    def colleagues(self, count: int) -> list[cl.Actor]:
+        """``count`` new office admins of the organisation, as actors."""
+        return [
+            self.app.actor(self.app.staff.add(self.org.id, name=f"S{i}", role="office_admin").id)
+            for i in range(count)
+        ]
+
     def record(self, **kw: object) -> cl.ContactLog:
         fields: dict[str, Any] = {"subject": "Parent called about the bus", **kw}
         return self.app.logs.record(self.alice, **fields)
+
+
+def race(actors: Sequence[cl.Actor], attempt: Callable[[cl.Actor], object]) -> list[object]:
+    """Each actor's ``attempt`` in its own thread, all released at once: results or ``LockedByOther``."""
+    outcomes: list[object] = []
+    barrier = threading.Barrier(len(actors))
+
+    def run(actor: cl.Actor) -> None:
+        barrier.wait()
+        try:
+            outcomes.append(attempt(actor))
+        except cl.LockedByOther as e:
+            outcomes.append(e)
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in actors]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
 
 
 class AppContract:
@@ -204,25 +231,7 @@ class AppContract:
 
     def test_of_many_threads_racing_to_take_one_log_exactly_one_wins(self, seeds: Seeds) -> None:
         log = seeds.app.logs.surrender(seeds.alice, seeds.record().id)
-        staff = [
-            seeds.app.actor(seeds.app.staff.add(seeds.org.id, name=f"S{i}", role="office_admin").id)
-            for i in range(8)
-        ]
-        outcomes: list[object] = []
-        barrier = threading.Barrier(len(staff))
-
-        def race(actor: cl.Actor) -> None:
-            barrier.wait()
-            try:
-                outcomes.append(seeds.app.logs.take(actor, log.id).owner)
-            except cl.LockedByOther as e:
-                outcomes.append(e)
-
-        threads = [threading.Thread(target=race, args=(a,)) for a in staff]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        outcomes = race(seeds.colleagues(8), lambda actor: seeds.app.logs.take(actor, log.id).owner)
         winners = [o for o in outcomes if not isinstance(o, cl.LockedByOther)]
         assert len(winners) == 1
         assert seeds.app.logs.get(seeds.alice, log.id).owner == winners[0]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
+from typing import Any
 
 import pendulum
 import pytest
@@ -11,7 +11,7 @@ import pytest
 import contactlog_core as cl
 from contactlog_core.domain.leads import Lead, LeadStatus
 from contactlog_core.ports import Store
-from contactlog_core.testing.contract.app_contract import START, Seeds
+from contactlog_core.testing.contract.app_contract import START, Seeds, race
 
 __all__ = ["LeadContract"]
 
@@ -34,8 +34,8 @@ class LeadContract:
         return seeds
 
     def _add(self, still: Seeds, **kw: object) -> Lead:
-        fields: dict[str, object] = {"name": "Acme Ltd", "contact": "+44 20 7946 0000", **kw}
-        return still.app.leads.add(still.alice, **fields)  # type: ignore[arg-type]
+        fields: dict[str, Any] = {"name": "Acme Ltd", "contact": "+44 20 7946 0000", **kw}
+        return still.app.leads.add(still.alice, **fields)
 
     def test_a_new_lead_is_its_creators_and_not_scheduled(self, still: Seeds) -> None:
         lead = self._add(still)
@@ -151,25 +151,8 @@ class LeadContract:
     def test_of_many_threads_claiming_one_lead_exactly_one_wins(self, still: Seeds) -> None:
         lead = self._add(still)
         still.clock.set(START.add(days=9))
-        staff = [
-            still.app.actor(still.app.staff.add(still.org.id, name=f"S{i}", role="office_admin").id)
-            for i in range(8)
-        ]
-        outcomes: list[object] = []
-        barrier = threading.Barrier(len(staff))
-
-        def race(actor: cl.Actor) -> None:
-            barrier.wait()
-            try:
-                outcomes.append(still.app.leads.claim(actor, lead.id).owner)
-            except cl.LockedByOther as e:
-                outcomes.append(e)
-
-        threads = [threading.Thread(target=race, args=(a,)) for a in staff]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        staff = still.colleagues(8)
+        outcomes = race(staff, lambda actor: still.app.leads.claim(actor, lead.id).owner)
         (winner,) = [o for o in outcomes if isinstance(o, str)]
         losers = [o for o in outcomes if isinstance(o, cl.LockedByOther)]
         assert len(losers) == len(staff) - 1

@@ -12,7 +12,7 @@ from contactlog_core.clock import Clock
 from contactlog_core.domain.audit import AuditEvent
 from contactlog_core.domain.events import Change
 from contactlog_core.domain.organisations import Actor, OrgId, Staff, StaffId
-from contactlog_core.errors import NotFound, ValidationError
+from contactlog_core.errors import LockedByOther, NotFound, ValidationError
 from contactlog_core.policy import Policy
 from contactlog_core.ports import Store, UnitOfWork
 from contactlog_core.serialization import unstructure
@@ -48,6 +48,18 @@ class Context:
         if not isinstance(staff_id, str) or not staff_id:
             raise ValidationError("staff_id", f"expected a staff id, got {staff_id!r:.60}")
         return uow.staff.get(org_id, StaffId(staff_id))
+
+    def role_of(self, uow: UnitOfWork, org_id: OrgId, staff_id: StaffId | None) -> str | None:
+        """The role of a record's holder (``None`` when nobody holds it): for outranking."""
+        return None if staff_id is None else uow.staff.get(org_id, staff_id).role
+
+    def named(self, uow: UnitOfWork, org_id: OrgId, error: LockedByOther) -> LockedByOther:
+        """``error`` with the holder's display name: the domain knows only the id."""
+        try:
+            name = uow.staff.get(org_id, StaffId(error.owner)).name
+        except NotFound:
+            name = ""
+        return LockedByOther(error.log_id, error.owner, error.command, name, error.kind)
 
     def audit(
         self,

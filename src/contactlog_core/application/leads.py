@@ -22,7 +22,7 @@ from contactlog_core.domain.aging import AgingCutoffs, aging_cutoffs, settle
 from contactlog_core.domain.events import Change
 from contactlog_core.domain.lead_queries import LeadQuery, LeadRow, LeadSort, LeadView
 from contactlog_core.domain.leads import ArchiveReason, Lead, LeadId, LeadStatus, TouchKind
-from contactlog_core.domain.organisations import Actor, Organisation, OrgId, StaffId
+from contactlog_core.domain.organisations import Actor, Organisation, OrgId
 from contactlog_core.domain.queries import (
     DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
@@ -31,7 +31,7 @@ from contactlog_core.domain.queries import (
     search_terms,
     whole_number,
 )
-from contactlog_core.errors import LockedByOther, NotFound, ValidationError
+from contactlog_core.errors import LockedByOther, ValidationError
 from contactlog_core.instants import require_aware
 from contactlog_core.ports import AgingBatch, UnitOfWork
 
@@ -168,7 +168,7 @@ class LeadService:
                 self._ctx.policy,
                 aging=org.aging,
                 assignee=person,
-                owner_role=self._owner_role(uow, lead),
+                owner_role=self._ctx.role_of(uow, lead.org_id, lead.owner),
             )
 
         return self._run(actor, lead_id, decide)
@@ -195,7 +195,7 @@ class LeadService:
                 aging=org.aging,
                 reason=reason,
                 note=note,
-                owner_role=self._owner_role(uow, lead),
+                owner_role=self._ctx.role_of(uow, lead.org_id, lead.owner),
             )
 
         return self._run(actor, lead_id, decide)
@@ -380,24 +380,10 @@ class LeadService:
             try:
                 change = decide(uow, lead, me, self._ctx.clock.now(), org)
             except LockedByOther as e:
-                raise _named(uow, lead, e) from None
+                raise self._ctx.named(uow, lead.org_id, e) from None
             uow.leads.update(change.after, expected_version=lead.version)
             self._ctx.audit(uow, me.org_id, "lead", change, detail=detail)
             return change.after
-
-    def _owner_role(self, uow: UnitOfWork, lead: Lead) -> str | None:
-        if lead.owner is None:
-            return None
-        return uow.staff.get(lead.org_id, lead.owner).role
-
-
-def _named(uow: UnitOfWork, lead: Lead, error: LockedByOther) -> LockedByOther:
-    # The domain knows the owner's id; the caller also wants a name to show.
-    try:
-        name = uow.staff.get(lead.org_id, StaffId(error.owner)).name
-    except NotFound:
-        name = ""
-    return LockedByOther(error.log_id, error.owner, error.command, name, error.kind)
 
 
 def _lead_id(value: object) -> LeadId:

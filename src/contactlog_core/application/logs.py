@@ -41,7 +41,7 @@ from contactlog_core.domain.queries import (
     search_terms,
     whole_number,
 )
-from contactlog_core.errors import LockedByOther, NotFound, ValidationError
+from contactlog_core.errors import LockedByOther, ValidationError
 from contactlog_core.policy import Policy
 from contactlog_core.ports import UnitOfWork
 
@@ -177,7 +177,7 @@ class LogService:
         def decide(
             uow: UnitOfWork, log: ContactLog, me: Actor, now: DateTime
         ) -> Change[ContactLog]:
-            holder = self._holder_role(uow, log)
+            holder = self._ctx.role_of(uow, log.org_id, log.owner)
             return commands.force_take(log, me, now, self._ctx.policy, holder_role=holder or "")
 
         return self._run_in(actor, log_id, decide)
@@ -189,7 +189,7 @@ class LogService:
             uow: UnitOfWork, log: ContactLog, me: Actor, now: DateTime
         ) -> Change[ContactLog]:
             assignee = self._ctx.staff_of(uow, me.org_id, assignee_id)
-            holder = self._holder_role(uow, log)
+            holder = self._ctx.role_of(uow, log.org_id, log.owner)
             return commands.assign(
                 log, me, now, self._ctx.policy, assignee=assignee, holder_role=holder
             )
@@ -264,15 +264,10 @@ class LogService:
             try:
                 change = decide(uow, log, me, self._ctx.clock.now())
             except LockedByOther as e:
-                raise _named(uow, log, e) from None
+                raise self._ctx.named(uow, log.org_id, e) from None
             uow.logs.update(change.after, expected_version=log.version)
             self._ctx.audit(uow, me.org_id, "log", change)
             return change.after
-
-    def _holder_role(self, uow: UnitOfWork, log: ContactLog) -> str | None:
-        if log.owner is None:
-            return None
-        return uow.staff.get(log.org_id, log.owner).role
 
     def _check_assignees(self, uow: UnitOfWork, me: Actor, draft: FollowUpDraft) -> None:
         # Follow-up people must be colleagues: another organisation's staff do not exist here.
@@ -283,15 +278,6 @@ class LogService:
         for person in (draft.assigned_to, draft.forward_to):
             if person is not None:
                 self._ctx.staff_of(uow, me.org_id, person)
-
-
-def _named(uow: UnitOfWork, log: ContactLog, error: LockedByOther) -> LockedByOther:
-    # The domain knows the holder's id; the caller also wants a name to show.
-    try:
-        name = uow.staff.get(log.org_id, log.owner).name if log.owner else ""
-    except NotFound:
-        name = ""
-    return LockedByOther(error.log_id, error.owner, error.command, name, error.kind)
 
 
 def _log_id(value: object) -> LogId:

@@ -100,7 +100,7 @@ def age_batch(
     end = db.one(_BATCH_END, params)
     params["until"] = 2**63 - 1 if end is None else end[0]
     db.run(_MOVES_TABLE)
-    db.run(_CLEAR_MOVES)
+    # Empty on entry: each batch clears it before committing, and a failed one rolls back.
     db.run(_FIND_MOVES, params)
     transitions = {
         (LeadStatus(r["before"]), LeadStatus(r["after"])): int(r["n"]) for r in db.all(_TRANSITIONS)

@@ -6,6 +6,7 @@ import os
 import platform
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib.metadata import version
@@ -15,7 +16,15 @@ from typing import Any
 import contactlog_core as cl
 from contactlog_core.adapters.sqlite.rows import to_micros as micros_of
 
-__all__ = ["BUSY_TIMEOUT_S", "connect", "machine", "micros_of", "read_pragmas", "workdir"]
+__all__ = [
+    "BUSY_TIMEOUT_S",
+    "connect",
+    "finish_load",
+    "machine",
+    "micros_of",
+    "read_pragmas",
+    "workdir",
+]
 
 BUSY_TIMEOUT_S = 30.0  # SqliteStore's default
 
@@ -57,3 +66,18 @@ def workdir(given: Path | None, prefix: str) -> Iterator[Path]:
         return
     with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         yield Path(tmp)
+
+
+def finish_load(conn: sqlite3.Connection, *, analyze: bool) -> float | None:
+    """After a bulk load: ``ANALYZE`` if asked (its seconds returned), checkpoint, close.
+
+    The checkpoint empties the WAL, so the file can be copied for each contender.
+    """
+    seconds = None
+    if analyze:
+        t0 = time.perf_counter()
+        conn.execute("ANALYZE")
+        seconds = time.perf_counter() - t0
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return seconds

@@ -61,7 +61,7 @@ from typing import Any
 
 import attrs
 import pendulum
-from _common import connect, machine, micros_of, read_pragmas, workdir
+from _common import connect, finish_load, machine, micros_of, read_pragmas, workdir
 
 import contactlog_core as cl
 from contactlog_core.adapters.sqlite import SqliteStore
@@ -291,12 +291,7 @@ def bulk_load(path: Path, world: World, n: int, analyze: bool) -> LoadReport:
         report.logs += len(logs)
         report.follow_ups += len(follow_ups)
     report.seconds = time.perf_counter() - t0
-    if analyze:
-        t0 = time.perf_counter()
-        conn.execute("ANALYZE")
-        report.analyze_seconds = time.perf_counter() - t0
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
+    report.analyze_seconds = finish_load(conn, analyze=analyze)
     return report
 
 

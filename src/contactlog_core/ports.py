@@ -8,7 +8,7 @@ names the organisation, so no repository call crosses organisations.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Protocol, TypeAlias
 
@@ -16,6 +16,8 @@ import attrs
 
 from contactlog_core.domain.aging import AgingCutoffs
 from contactlog_core.domain.audit import AuditEvent
+from contactlog_core.domain.interaction_search import InteractionPage, InteractionQuery
+from contactlog_core.domain.interactions import Interaction, InteractionId
 from contactlog_core.domain.lead_queries import LeadQuery, LeadRow
 from contactlog_core.domain.leads import Lead, LeadId, LeadStatus
 from contactlog_core.domain.logs import ContactLog, LogId
@@ -33,6 +35,7 @@ __all__ = [
     "NESTED_UNIT_OF_WORK",
     "AgingBatch",
     "AuditRepository",
+    "InteractionRepository",
     "LeadRepository",
     "LogRepository",
     "OrganisationRepository",
@@ -158,6 +161,47 @@ class LeadRepository(Protocol):
         ...
 
 
+class InteractionRepository(Protocol):
+    """Captured interactions, findable by id, by source reference and by search.
+
+    The store indexes each interaction's ``searchable_words`` in its
+    organisation's time zone when it is added or updated, in the same
+    transaction: a search never sees a change its unit of work has not
+    committed, nor misses one it has.
+    """
+
+    def add(self, interaction: Interaction) -> None:
+        """Store a new interaction.
+
+        One already stored with the same organisation, ``source`` and
+        ``source_ref`` (a capture racing this one) raises ``ConcurrencyConflict``.
+        """
+        ...
+
+    def get(self, org_id: OrgId, interaction_id: InteractionId) -> Interaction:
+        """The interaction of ``org_id``, or ``NotFound`` (also for another organisation's)."""
+        ...
+
+    def find_by_source(self, org_id: OrgId, source: str, source_ref: str) -> Interaction | None:
+        """The interaction captured from ``(source, source_ref)`` in ``org_id``, if any."""
+        ...
+
+    def update(self, interaction: Interaction, *, expected_version: int) -> None:
+        """Replace the stored interaction if still at ``expected_version``, else ``ConcurrencyConflict``."""
+        ...
+
+    def page(self, query: InteractionQuery) -> InteractionPage:
+        """A page, as ``domain.interaction_search.interaction_page`` defines it."""
+        ...
+
+    def stream(self, query: InteractionQuery) -> Iterator[Interaction]:
+        """Every match of ``query`` in its order, ignoring its page: read lazily, for exports.
+
+        Valid while the unit of work is open.
+        """
+        ...
+
+
 class AuditRepository(Protocol):
     """The append-only audit trail."""
 
@@ -182,6 +226,9 @@ class UnitOfWork(Protocol):
 
     @property
     def leads(self) -> LeadRepository: ...
+
+    @property
+    def interactions(self) -> InteractionRepository: ...
 
     @property
     def audit(self) -> AuditRepository: ...

@@ -41,22 +41,23 @@ from contactlog_core.domain.interactions import Interaction, InteractionKind
 from contactlog_core.domain.organisations import OrgId
 from contactlog_core.domain.queries import (
     DEFAULT_PER_PAGE,
-    Page,
     SortField,
     fold,
     name_key,
     parse_sort,
 )
-from contactlog_core.domain.query_rules import ordered, page_of
+from contactlog_core.domain.query_rules import ordered
 from contactlog_core.errors import ValidationError
 from contactlog_core.instants import require_timezone
 
 __all__ = [
     "DEFAULT_SORT",
+    "MAX_COUNT",
     "MAX_QUERY_LENGTH",
     "MAX_QUERY_WORDS",
     "MAX_WORD_LENGTH",
     "SORT_KEYS",
+    "InteractionPage",
     "InteractionQuery",
     "InteractionSort",
     "SearchQuery",
@@ -65,17 +66,20 @@ __all__ = [
     "description_key",
     "interaction_page",
     "matches",
+    "page_from",
     "parse_interaction_sort",
     "parse_search",
     "searchable_words",
     "sort_interactions",
     "text_words",
+    "wanted",
 ]
 
 MAX_QUERY_WORDS = 20
 MAX_WORD_LENGTH = 100
 MAX_QUERY_LENGTH = 100_000  # characters of query text; 20 words never need more
 DEFAULT_SORT = ("-occurred_at",)
+MAX_COUNT = 1_000  # matches counted for a page; beyond, "more than 1,000"
 
 # Runs of anything but a word character or a hyphen ("_" is a \w but not a word character).
 _SEPARATORS = re.compile(r"[^\w-]+|_+")
@@ -256,6 +260,8 @@ class InteractionQuery:
 
     ``search`` narrows to matching ones (dates read in ``timezone``, the
     organisation's); ``client_id`` to one client's; ``kinds`` to those kinds.
+    ``group_by_kind`` sorts by kind before ``sort``, so each kind's
+    interactions come together.
     """
 
     org_id: OrgId
@@ -266,20 +272,66 @@ class InteractionQuery:
     sort: tuple[SortField[InteractionSort], ...] = (
         SortField(InteractionSort.OCCURRED_AT, descending=True),
     )
+    group_by_kind: bool = False
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+
+    @property
+    def order(self) -> tuple[SortField[InteractionSort], ...]:
+        """``sort``, after the kind when grouped by kind."""
+        if not self.group_by_kind:
+            return self.sort
+        return (SortField(InteractionSort.KIND), *self.sort)
+
+
+@attrs.frozen
+class InteractionPage:
+    """One page of interactions, and whether more follow.
+
+    As one types, counting every match of a common word would cost more
+    than finding the page, so ``total`` counts at most ``MAX_COUNT``
+    matches: ``total_is_exact`` is False when there are more.
+    """
+
+    items: tuple[Interaction, ...]
+    page: int
+    per_page: int
+    has_next: bool
+    total: int
+    total_is_exact: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+
+def wanted(query: InteractionQuery, interaction: Interaction) -> bool:
+    """True when ``interaction`` is one ``query`` asks for, whatever the page."""
+    return (
+        interaction.org_id == query.org_id
+        and (query.client_id is None or interaction.client.id == query.client_id)
+        and (not query.kinds or interaction.kind in query.kinds)
+        and (query.search is None or matches(interaction, query.search, query.timezone))
+    )
 
 
 def interaction_page(
     query: InteractionQuery, interactions: Iterable[Interaction]
-) -> Page[Interaction]:
+) -> InteractionPage:
     """The page ``query`` asks for: the in-memory reference every store must match."""
-    found = [
-        i
-        for i in interactions
-        if i.org_id == query.org_id
-        and (query.client_id is None or i.client.id == query.client_id)
-        and (not query.kinds or i.kind in query.kinds)
-        and (query.search is None or matches(i, query.search, query.timezone))
-    ]
-    return page_of(sort_interactions(found, query.sort), query.page, query.per_page)
+    found = sort_interactions((i for i in interactions if wanted(query, i)), query.order)
+    return page_from(query, found)
+
+
+def page_from(query: InteractionQuery, ordered_matches: Sequence[Interaction]) -> InteractionPage:
+    """The page of ``query`` among all its matches, in order."""
+    start = (query.page - 1) * query.per_page
+    end = start + query.per_page
+    return InteractionPage(
+        items=tuple(ordered_matches[start:end]),
+        page=query.page,
+        per_page=query.per_page,
+        has_next=len(ordered_matches) > end,
+        total=min(len(ordered_matches), MAX_COUNT),
+        total_is_exact=len(ordered_matches) <= MAX_COUNT,
+    )

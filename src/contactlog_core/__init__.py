@@ -6,11 +6,31 @@ Start with ``ContactLogApp``; see the docs for a tour.
 
 from contactlog_core import errors
 from contactlog_core.application import ContactLogApp
+from contactlog_core.application.interactions import (
+    CaptureReport,
+    InteractionDetail,
+    Rejection,
+)
 from contactlog_core.application.leads import SweepReport
 from contactlog_core.clock import Clock, ManualClock, SystemClock
 from contactlog_core.domain.aging_policy import AgingPolicy, DayCount, holiday_dates
 from contactlog_core.domain.audit import AuditEvent
 from contactlog_core.domain.events import Change
+from contactlog_core.domain.interaction_search import (
+    InteractionPage,
+    InteractionSort,
+)
+from contactlog_core.domain.interactions import (
+    ClientRef,
+    Counterpart,
+    Direction,
+    Interaction,
+    InteractionDraft,
+    InteractionId,
+    InteractionKind,
+    InteractionLinks,
+    Redaction,
+)
 from contactlog_core.domain.lead_queries import Cue, LeadRow, LeadSort, LeadView
 from contactlog_core.domain.lead_rules import LEAD_RULES
 from contactlog_core.domain.leads import ArchiveReason, Lead, LeadId, LeadStatus, TouchKind
@@ -50,19 +70,31 @@ __all__ = [
     "AgingPolicy",
     "ArchiveReason",
     "AuditEvent",
+    "CaptureReport",
     "Change",
     "Channel",
+    "ClientRef",
     "Clock",
     "ConcurrencyConflict",
     "ContactLog",
     "ContactLogApp",
     "ContactLogError",
     "ContactRef",
+    "Counterpart",
     "Cue",
     "DayCount",
+    "Direction",
     "FollowUp",
     "FollowUpDraft",
     "FollowUpId",
+    "Interaction",
+    "InteractionDetail",
+    "InteractionDraft",
+    "InteractionId",
+    "InteractionKind",
+    "InteractionLinks",
+    "InteractionPage",
+    "InteractionSort",
     "InvalidTransition",
     "Lead",
     "LeadId",
@@ -83,6 +115,8 @@ __all__ = [
     "PermissionDenied",
     "Policy",
     "Priority",
+    "Redaction",
+    "Rejection",
     "Role",
     "Rule",
     "Staff",

@@ -7,10 +7,16 @@ from collections.abc import Iterator
 import pytest
 
 from contactlog_core.adapters.memory import MemoryStore
-from contactlog_core.testing.contract import AppContract, LeadContract, QueryContract, StoreContract
+from contactlog_core.testing.contract import (
+    AppContract,
+    InteractionContract,
+    LeadContract,
+    QueryContract,
+    StoreContract,
+)
 
 
-class TestMemoryStore(StoreContract, AppContract, QueryContract, LeadContract):
+class TestMemoryStore(StoreContract, AppContract, QueryContract, LeadContract, InteractionContract):
     @pytest.fixture
     def store(self) -> Iterator[MemoryStore]:
         store = MemoryStore()

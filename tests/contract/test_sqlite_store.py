@@ -8,10 +8,18 @@ from pathlib import Path
 import pytest
 
 from contactlog_core.adapters.sqlite import SqliteStore
-from contactlog_core.testing.contract import AppContract, LeadContract, QueryContract, StoreContract
+from contactlog_core.testing.contract import (
+    AppContract,
+    InteractionContract,
+    LeadContract,
+    QueryContract,
+    StoreContract,
+)
 
 
-class TestSqliteFileStore(StoreContract, AppContract, QueryContract, LeadContract):
+class TestSqliteFileStore(
+    StoreContract, AppContract, QueryContract, LeadContract, InteractionContract
+):
     @pytest.fixture
     def store(self, tmp_path: Path) -> Iterator[SqliteStore]:
         store = SqliteStore(tmp_path / "contactlog.db")
@@ -19,7 +27,9 @@ class TestSqliteFileStore(StoreContract, AppContract, QueryContract, LeadContrac
         store.close()
 
 
-class TestSqliteInMemoryStore(StoreContract, AppContract, QueryContract, LeadContract):
+class TestSqliteInMemoryStore(
+    StoreContract, AppContract, QueryContract, LeadContract, InteractionContract
+):
     @pytest.fixture
     def store(self) -> Iterator[SqliteStore]:
         store = SqliteStore(":memory:")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
 from typing import Generic, Protocol, TypeVar
 
@@ -20,6 +20,14 @@ import attrs
 from contactlog_core.domain import query_rules as rules
 from contactlog_core.domain.aging import AgingCutoffs, status_by_cutoffs
 from contactlog_core.domain.audit import AuditEvent
+from contactlog_core.domain.interaction_search import (
+    InteractionPage,
+    InteractionQuery,
+    interaction_page,
+    sort_interactions,
+    wanted,
+)
+from contactlog_core.domain.interactions import Interaction, InteractionId
 from contactlog_core.domain.lead_queries import LeadQuery, LeadRow
 from contactlog_core.domain.lead_query_rules import lead_page
 from contactlog_core.domain.leads import Lead, LeadCommand, LeadId, LeadStatus
@@ -222,6 +230,46 @@ def _aged_event(before: Lead, after: Lead) -> AuditEvent:
     )
 
 
+_SourceKey = tuple[str, str, str]  # (org_id, source, source_ref): what capture is idempotent on
+
+
+class _Interactions:
+    def __init__(self, table: _Table[Interaction], sources: dict[_SourceKey, str]) -> None:
+        self._t = table
+        self._sources = sources
+        self._staged_sources: dict[_SourceKey, str] = {}
+
+    def add(self, interaction: Interaction) -> None:
+        key = (interaction.org_id, interaction.source, interaction.source_ref)
+        found = self.find_by_source(*key)
+        if found is not None:
+            raise ConcurrencyConflict("interaction", interaction.id, 0, found.version)
+        self._t.add(interaction)
+        self._staged_sources[key] = interaction.id
+
+    def get(self, org_id: OrgId, interaction_id: InteractionId) -> Interaction:
+        return self._t.get(interaction_id, lambda i: i.org_id == org_id)
+
+    def find_by_source(self, org_id: OrgId, source: str, source_ref: str) -> Interaction | None:
+        key = (org_id, source, source_ref)
+        found = self._staged_sources.get(key, self._sources.get(key))
+        return None if found is None else self._t.lookup(found)
+
+    def update(self, interaction: Interaction, *, expected_version: int) -> None:
+        self._t.update(interaction, expected_version)
+
+    def page(self, query: InteractionQuery) -> InteractionPage:
+        return interaction_page(query, self._t.values())
+
+    def stream(self, query: InteractionQuery) -> Iterator[Interaction]:
+        found = (i for i in self._t.values() if wanted(query, i))
+        return iter(sort_interactions(found, query.order))
+
+    def commit(self) -> None:
+        self._sources.update(self._staged_sources)
+        self._staged_sources = {}
+
+
 class _Audit:
     def __init__(self, committed: list[AuditEvent], *, read_only: bool) -> None:
         self._committed = committed
@@ -253,11 +301,15 @@ class _MemoryUnitOfWork:
         self._staff: _Table[Staff] = _Table("staff", store._staff, read_only=read_only)
         self._logs: _Table[ContactLog] = _Table("log", store._logs, read_only=read_only)
         self._leads: _Table[Lead] = _Table("lead", store._leads, read_only=read_only)
+        self._interactions: _Table[Interaction] = _Table(
+            "interaction", store._interactions, read_only=read_only
+        )
         self.organisations = _Organisations(self._orgs)
         self.staff = _Staff(self._staff)
         self.logs = _Logs(self._logs, self._staff)
         self.audit = _Audit(store._audit, read_only=read_only)
         self.leads = _Leads(self._leads, self._staff, self.audit)
+        self.interactions = _Interactions(self._interactions, store._interaction_sources)
 
     def __enter__(self) -> _MemoryUnitOfWork:
         self._store._lock.acquire()
@@ -281,8 +333,9 @@ class _MemoryUnitOfWork:
             self._store._lock.release()
 
     def _commit(self) -> None:
-        for table in (self._orgs, self._staff, self._logs, self._leads):
+        for table in (self._orgs, self._staff, self._logs, self._leads, self._interactions):
             table.commit()
+        self.interactions.commit()
         self._store._audit.extend(self.audit.staged)
         self.audit.staged = []
 
@@ -306,6 +359,8 @@ class MemoryStore:
         self._staff: dict[str, Staff] = {}
         self._logs: dict[str, ContactLog] = {}
         self._leads: dict[str, Lead] = {}
+        self._interactions: dict[str, Interaction] = {}
+        self._interaction_sources: dict[_SourceKey, str] = {}
         self._audit: list[AuditEvent] = []
         self._closed = False
 

@@ -6,15 +6,17 @@ from collections.abc import Callable
 
 from contactlog_core.application.audit import AuditService
 from contactlog_core.application.context import Context, new_id
+from contactlog_core.application.interactions import InteractionService
 from contactlog_core.application.leads import LeadService
 from contactlog_core.application.logs import LogService
 from contactlog_core.application.organisations import OrganisationService, StaffService
 from contactlog_core.clock import Clock, SystemClock
 from contactlog_core.domain import validation as check
 from contactlog_core.domain.organisations import Actor, StaffId
+from contactlog_core.domain.tagging import StatisticalTagExtractor
 from contactlog_core.errors import ValidationError
 from contactlog_core.policy import Policy
-from contactlog_core.ports import Store
+from contactlog_core.ports import Store, TagExtractor
 
 __all__ = ["ContactLogApp"]
 
@@ -39,6 +41,7 @@ class ContactLogApp:
         clock: Clock | None = None,
         policy: Policy | None = None,
         ids: Callable[[], str] = new_id,
+        tags: TagExtractor | None = None,
     ) -> None:
         clock = SystemClock() if clock is None else clock
         policy = Policy.default() if policy is None else policy
@@ -46,6 +49,9 @@ class ContactLogApp:
             raise ValidationError("policy", f"expected a Policy, got {type(policy).__name__}")
         if not callable(getattr(clock, "now", None)):
             raise ValidationError("clock", "expected an object with a now() method")
+        tags = StatisticalTagExtractor() if tags is None else tags
+        if not callable(getattr(tags, "extract", None)):
+            raise ValidationError("tags", "expected a TagExtractor (an object with extract())")
         self.store = store
         self.clock = clock
         self.policy = policy
@@ -54,6 +60,7 @@ class ContactLogApp:
         self.staff = StaffService(self._ctx)
         self.logs = LogService(self._ctx)
         self.leads = LeadService(self._ctx)
+        self.interactions = InteractionService(self._ctx, tags)
         self.audit = AuditService(self._ctx)
 
     def actor(self, staff_id: str) -> Actor:

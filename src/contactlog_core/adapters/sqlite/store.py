@@ -17,6 +17,7 @@ from types import TracebackType
 
 from contactlog_core.adapters.sqlite.db import Database, translated
 from contactlog_core.adapters.sqlite.functions import register
+from contactlog_core.adapters.sqlite.interactions import SqliteInteractions
 from contactlog_core.adapters.sqlite.leads import SqliteLeads
 from contactlog_core.adapters.sqlite.migrate import migrate
 from contactlog_core.adapters.sqlite.repositories import (
@@ -58,6 +59,7 @@ class SqliteUnitOfWork:
         self.staff = SqliteStaff(db)
         self.logs = SqliteLogs(db)
         self.leads = SqliteLeads(db)
+        self.interactions = SqliteInteractions(db)
         self.audit = SqliteAudit(db)
         return self
 

@@ -5,10 +5,12 @@ Subclass each contract in your own test module and supply one fixture,
 
     import pytest
     from contactlog_core.testing.contract import (
-        AppContract, LeadContract, QueryContract, StoreContract,
+        AppContract, InteractionContract, LeadContract, QueryContract, StoreContract,
     )
 
-    class TestMyStore(StoreContract, AppContract, QueryContract, LeadContract):
+    class TestMyStore(
+        StoreContract, AppContract, QueryContract, LeadContract, InteractionContract
+    ):
         @pytest.fixture
         def store(self, tmp_path):
             store = MyStore(tmp_path / "x")
@@ -20,8 +22,9 @@ your subclasses.
 """
 
 from contactlog_core.testing.contract.app_contract import AppContract
+from contactlog_core.testing.contract.interaction_contract import InteractionContract
 from contactlog_core.testing.contract.lead_contract import LeadContract
 from contactlog_core.testing.contract.query_contract import QueryContract
 from contactlog_core.testing.contract.store_contract import StoreContract
 
-__all__ = ["AppContract", "LeadContract", "QueryContract", "StoreContract"]
+__all__ = ["AppContract", "InteractionContract", "LeadContract", "QueryContract", "StoreContract"]

@@ -1,0 +1,374 @@
+"""Interactions in SQLite: rows, the FTS5 search index kept in step, and pages that stop early.
+
+The newest-first page (the list as one opens it, and every search as one
+types) reads rowids in time order (see migration 7) and stops after one
+page: it fetches the first ``offset + per_page + 1`` candidates, completes
+the second the last of them falls in, and orders that handful exactly as
+``domain.interaction_search.sort_interactions`` does. Other sorts are plain
+``ORDER BY`` over stored sort keys. Totals are counted up to ``MAX_COUNT``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from contactlog_core.adapters.sqlite.db import Database
+from contactlog_core.domain.interaction_search import (
+    MAX_COUNT,
+    InteractionPage,
+    InteractionQuery,
+    InteractionSort,
+    counterpart_key,
+    description_key,
+    searchable_words,
+)
+from contactlog_core.domain.interactions import (
+    ClientRef,
+    Counterpart,
+    Direction,
+    Interaction,
+    InteractionId,
+    InteractionKind,
+    InteractionLinks,
+    Redaction,
+)
+from contactlog_core.domain.organisations import OrgId, StaffId
+from contactlog_core.errors import ConcurrencyConflict, NotFound, StoreUnavailable
+from contactlog_core.instants import from_micros, to_micros
+
+__all__ = ["SLOT_BITS", "SqliteInteractions", "org_token", "time_key_range"]
+
+SLOT_BITS = 23  # interactions of one second a rowid range holds: 8,388,608
+_SLOTS = 1 << SLOT_BITS
+_SECOND = 1_000_000
+
+_COLUMNS = """
+    seq, id, org_id, client_id, client_name, kind, direction, counterpart_name,
+    counterpart_address, counterpart_key, subject, body, occurred_at, source, source_ref,
+    description, description_key, tags, log_id, lead_id, captured_by, captured_at, updated_at,
+    redacted_by, redacted_at, version, search_words
+"""
+INSERT = f"INSERT INTO interactions ({_COLUMNS}) VALUES ({', '.join(':' + c.strip() for c in _COLUMNS.split(','))})"
+UPDATE = """
+UPDATE interactions
+   SET client_id = :client_id, client_name = :client_name,
+       counterpart_name = :counterpart_name, counterpart_address = :counterpart_address,
+       counterpart_key = :counterpart_key, subject = :subject, body = :body,
+       description = :description, description_key = :description_key, tags = :tags,
+       log_id = :log_id, lead_id = :lead_id, updated_at = :updated_at,
+       redacted_by = :redacted_by, redacted_at = :redacted_at, version = :version,
+       search_words = :search_words
+ WHERE id = :id AND org_id = :org_id AND version = :expected_version
+"""
+SELECT_BY_ID = "SELECT * FROM interactions WHERE id = ? AND org_id = ?"
+SELECT_BY_SOURCE = "SELECT * FROM interactions WHERE org_id = ? AND source = ? AND source_ref = ?"
+SELECT_STORED = "SELECT seq, version, search_words FROM interactions WHERE id = ? AND org_id = ?"
+LAST_SLOT = "SELECT max(seq) FROM interactions WHERE seq BETWEEN ? AND ?"
+INDEX_WORDS = "INSERT INTO interaction_search (rowid, words) VALUES (?, ?)"
+# A contentless index forgets a row only when told exactly what it indexed.
+UNINDEX_WORDS = (
+    "INSERT INTO interaction_search (interaction_search, rowid, words) VALUES ('delete', ?, ?)"
+)
+ORG_TIMEZONE = "SELECT timezone FROM organisations WHERE id = ?"
+
+
+def org_token(org_id: str) -> str:
+    """The index word that keeps a search inside one organisation: ``_`` and its id in hex."""
+    return "_" + org_id.encode().hex()
+
+
+def time_key_range(occurred_at_micros: int) -> tuple[int, int]:
+    """The first and last rowid of the second ``occurred_at_micros`` falls in."""
+    first = (occurred_at_micros // _SECOND) << SLOT_BITS
+    return first, first + _SLOTS - 1
+
+
+def _indexed(org_id: str, words: str) -> str:
+    return f"{org_token(org_id)} {words}"
+
+
+def interaction_params(interaction: Interaction, words: str) -> dict[str, Any]:
+    i = interaction
+    redaction = i.redaction
+    return {
+        "id": i.id,
+        "org_id": i.org_id,
+        "client_id": i.client.id,
+        "client_name": i.client.name,
+        "kind": i.kind.value,
+        "direction": i.direction.value,
+        "counterpart_name": i.counterpart.name,
+        "counterpart_address": i.counterpart.address,
+        "counterpart_key": counterpart_key(i),
+        "subject": i.subject,
+        "body": i.body,
+        "occurred_at": to_micros(i.occurred_at),
+        "source": i.source,
+        "source_ref": i.source_ref,
+        "description": i.description,
+        "description_key": description_key(i),
+        "tags": json.dumps(i.tags, ensure_ascii=False),
+        "log_id": i.links.log_id,
+        "lead_id": i.links.lead_id,
+        "captured_by": i.captured_by,
+        "captured_at": to_micros(i.captured_at),
+        "updated_at": to_micros(i.updated_at),
+        "redacted_by": None if redaction is None else redaction.by,
+        "redacted_at": None if redaction is None else to_micros(redaction.at),
+        "version": i.version,
+        "search_words": words,
+    }
+
+
+def interaction_from_row(row: sqlite3.Row) -> Interaction:
+    redacted_by = row["redacted_by"]
+    return Interaction(
+        id=InteractionId(row["id"]),
+        org_id=OrgId(row["org_id"]),
+        client=ClientRef(row["client_id"], row["client_name"]),
+        kind=InteractionKind(row["kind"]),
+        direction=Direction(row["direction"]),
+        counterpart=Counterpart(row["counterpart_name"], row["counterpart_address"]),
+        subject=row["subject"],
+        body=row["body"],
+        occurred_at=from_micros(row["occurred_at"]),
+        source=row["source"],
+        source_ref=row["source_ref"],
+        description=row["description"],
+        tags=tuple(json.loads(row["tags"])),
+        links=InteractionLinks(row["log_id"], row["lead_id"]),
+        captured_by=StaffId(row["captured_by"]),
+        captured_at=from_micros(row["captured_at"]),
+        updated_at=from_micros(row["updated_at"]),
+        redaction=None
+        if redacted_by is None
+        else Redaction(StaffId(redacted_by), from_micros(row["redacted_at"])),
+        version=row["version"],
+    )
+
+
+class SqliteInteractions:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._zones: dict[str, str] = {}
+
+    # --- writes ----------------------------------------------------------------------------
+
+    def add(self, interaction: Interaction) -> None:
+        found = self.find_by_source(interaction.org_id, interaction.source, interaction.source_ref)
+        if found is not None:
+            raise ConcurrencyConflict("interaction", interaction.id, 0, found.version)
+        words = self._words(interaction)
+        params = interaction_params(interaction, words)
+        params["seq"] = self._free_key(params["occurred_at"])
+        self._db.run(INSERT, params)
+        self._db.run(INDEX_WORDS, (params["seq"], _indexed(interaction.org_id, words)))
+
+    def update(self, interaction: Interaction, *, expected_version: int) -> None:
+        stored = self._db.one(SELECT_STORED, (interaction.id, interaction.org_id))
+        words = self._words(interaction)
+        params = {**interaction_params(interaction, words), "expected_version": expected_version}
+        if stored is None or self._db.run(UPDATE, params).rowcount != 1:
+            actual = None if stored is None else stored["version"]
+            raise ConcurrencyConflict("interaction", interaction.id, expected_version, actual)
+        if stored["search_words"] != words:
+            seq = stored["seq"]
+            self._db.run(UNINDEX_WORDS, (seq, _indexed(interaction.org_id, stored["search_words"])))
+            self._db.run(INDEX_WORDS, (seq, _indexed(interaction.org_id, words)))
+
+    def _free_key(self, occurred_at: int) -> int:
+        first, last = time_key_range(occurred_at)
+        taken = self._db.one(LAST_SLOT, (first, last))
+        key = first if taken is None or taken[0] is None else taken[0] + 1
+        if key > last:
+            raise StoreUnavailable(
+                "capture an interaction", f"more than {_SLOTS} interactions in one second"
+            )
+        return int(key)
+
+    def _words(self, interaction: Interaction) -> str:
+        return " ".join(searchable_words(interaction, self._zone(interaction.org_id)))
+
+    def _zone(self, org_id: str) -> str:
+        # An organisation's zone never changes, so the words indexed with it stay right.
+        if org_id not in self._zones:
+            row = self._db.one(ORG_TIMEZONE, (org_id,))
+            if row is None:
+                raise NotFound("organisation", org_id)
+            self._zones[org_id] = row[0]
+        return self._zones[org_id]
+
+    # --- reads -----------------------------------------------------------------------------
+
+    def get(self, org_id: OrgId, interaction_id: InteractionId) -> Interaction:
+        row = self._db.one(SELECT_BY_ID, (interaction_id, org_id))
+        if row is None:
+            raise NotFound("interaction", interaction_id)
+        return interaction_from_row(row)
+
+    def find_by_source(self, org_id: OrgId, source: str, source_ref: str) -> Interaction | None:
+        row = self._db.one(SELECT_BY_SOURCE, (org_id, source, source_ref))
+        return None if row is None else interaction_from_row(row)
+
+    def page(self, query: InteractionQuery) -> InteractionPage:
+        sql = _Filter(query)
+        start = (query.page - 1) * query.per_page
+        if _in_time_order(query):
+            wanted = start + query.per_page + 1
+            seqs = _in_order(self._db, sql, query, wanted)
+            page_seqs = seqs[start : start + query.per_page]
+            has_next = len(seqs) == wanted
+            seen = None if has_next else len(seqs)
+        else:
+            rows = self._db.all(
+                f"SELECT i.seq {sql.source} WHERE {sql.where} ORDER BY {_order_by(query)}"
+                " LIMIT ? OFFSET ?",
+                [*sql.params, query.per_page + 1, start],
+            )
+            page_seqs = [r[0] for r in rows[: query.per_page]]
+            has_next = len(rows) > query.per_page
+            # Past the last page nothing is seen, and the count is not known from it.
+            seen = start + len(rows) if not has_next and (rows or start == 0) else None
+        # When every match has been seen the count is known; otherwise count, up to a cap.
+        total = self._count(sql) if seen is None else seen
+        items = self._load(page_seqs)
+        return InteractionPage(
+            items=items,
+            page=query.page,
+            per_page=query.per_page,
+            has_next=has_next,
+            total=min(total, MAX_COUNT),
+            total_is_exact=total <= MAX_COUNT,
+        )
+
+    def stream(self, query: InteractionQuery) -> Iterator[Interaction]:
+        sql = _Filter(query)
+        if not _in_time_order(query):
+            cursor = self._db.run(
+                f"SELECT i.* {sql.source} WHERE {sql.where} ORDER BY {_order_by(query)}",
+                sql.params,
+            )
+            return (interaction_from_row(row) for row in cursor)
+        return _by_time(self._db, sql, descending=query.sort[0].descending)
+
+    def _count(self, sql: _Filter) -> int:
+        row = self._db.one(
+            f"SELECT count(*) FROM (SELECT 1 {sql.source} WHERE {sql.where} LIMIT ?)",
+            [*sql.params, MAX_COUNT + 1],
+        )
+        return 0 if row is None else int(row[0])
+
+    def _load(self, seqs: Sequence[int]) -> tuple[Interaction, ...]:
+        if not seqs:
+            return ()
+        marks = ", ".join("?" * len(seqs))
+        rows = self._db.all(f"SELECT * FROM interactions WHERE seq IN ({marks})", list(seqs))
+        by_seq = {row["seq"]: interaction_from_row(row) for row in rows}
+        return tuple(by_seq[seq] for seq in seqs)
+
+
+class _Filter:
+    """The ``FROM`` and ``WHERE`` of a query: its organisation, client, kinds and words."""
+
+    def __init__(self, query: InteractionQuery) -> None:
+        where = ["i.org_id = ?"]
+        params: list[Any] = [query.org_id]
+        if query.search is None:
+            self.source = "FROM interactions AS i"
+            self.key = "i.seq"
+        else:
+            self.source = "FROM interaction_search AS s JOIN interactions AS i ON i.seq = s.rowid"
+            self.key = "s.rowid"
+            where.insert(0, "interaction_search MATCH ?")
+            params.insert(0, _match(query))
+        if query.client_id is not None:
+            where.append("i.client_id = ?")
+            params.append(query.client_id)
+        if query.kinds:
+            kinds = sorted(k.value for k in query.kinds)
+            where.append(f"i.kind IN ({', '.join('?' * len(kinds))})")
+            params.extend(kinds)
+        self.where = " AND ".join(where)
+        self.params = params
+
+
+def _match(query: InteractionQuery) -> str:
+    # Every word is letters, digits, marks and hyphens only (parse_search), so quoting it
+    # makes it a literal: nothing a person types can become FTS5 syntax.
+    assert query.search is not None
+    terms = [f'"{word}"*' for word in query.search.words]
+    return " AND ".join([f'"{org_token(query.org_id)}"', *terms])
+
+
+def _in_time_order(query: InteractionQuery) -> bool:
+    return len(query.order) == 1 and query.order[0].key is InteractionSort.OCCURRED_AT
+
+
+_SORT_COLUMNS = {
+    InteractionSort.OCCURRED_AT: "i.occurred_at",
+    InteractionSort.KIND: "i.kind",
+    InteractionSort.DESCRIPTION: "i.description_key",
+    InteractionSort.COUNTERPART: "i.counterpart_key",
+    InteractionSort.CAPTURED_AT: "i.captured_at",
+}
+
+
+def _order_by(query: InteractionQuery) -> str:
+    # As sort_interactions: each field, missing keys last either way, then id in the
+    # last field's direction.
+    terms = [
+        f"{_SORT_COLUMNS[f.key]} {'DESC' if f.descending else 'ASC'} NULLS LAST"
+        for f in query.order
+    ]
+    last = "DESC" if query.order[-1].descending else "ASC"
+    return ", ".join([*terms, f"i.id {last}"])
+
+
+def _in_order(db: Database, sql: _Filter, query: InteractionQuery, wanted: int) -> list[int]:
+    """The rowids of the first ``wanted`` matches (or all, if fewer), in the query's order.
+
+    Rowid order is time order by the second; the second the last candidate
+    falls in is completed, so sorting the candidates by instant and id gives
+    the true order of the first ``wanted``.
+    """
+    descending = query.order[0].descending
+    way = "DESC" if descending else "ASC"
+    rows = db.all(
+        f"SELECT i.seq, i.occurred_at, i.id {sql.source} WHERE {sql.where}"
+        f" ORDER BY {sql.key} {way} LIMIT ?",
+        [*sql.params, wanted],
+    )
+    if len(rows) == wanted:
+        last = rows[-1][0]
+        first_of_second, last_of_second = time_key_range(rows[-1][1])
+        low, high = (first_of_second, last - 1) if descending else (last + 1, last_of_second)
+        rows += db.all(
+            f"SELECT i.seq, i.occurred_at, i.id {sql.source} WHERE {sql.where}"
+            f" AND {sql.key} BETWEEN ? AND ?",
+            [*sql.params, low, high],
+        )
+    rows.sort(key=lambda r: (r[1], r[2]), reverse=descending)
+    return [r[0] for r in rows[:wanted]]
+
+
+def _by_time(db: Database, sql: _Filter, *, descending: bool) -> Iterator[Interaction]:
+    """Every match in time order, one second's interactions sorted at a time."""
+    way = "DESC" if descending else "ASC"
+    cursor = db.run(
+        f"SELECT i.* {sql.source} WHERE {sql.where} ORDER BY {sql.key} {way}", sql.params
+    )
+    group: list[Interaction] = []
+    second = None
+    for row in cursor:
+        if row["seq"] >> SLOT_BITS != second:
+            yield from sorted(group, key=_sort_key, reverse=descending)
+            group, second = [], row["seq"] >> SLOT_BITS
+        group.append(interaction_from_row(row))
+    yield from sorted(group, key=_sort_key, reverse=descending)
+
+
+def _sort_key(interaction: Interaction) -> tuple[Any, str]:
+    return (interaction.occurred_at, interaction.id)

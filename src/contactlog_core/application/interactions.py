@@ -1,0 +1,383 @@
+"""``app.interactions``: capture (one or a sync job's thousands), rename, relink, redact, list.
+
+Capture is idempotent on ``(organisation, source, source_ref)``: the same
+message captured again returns the stored interaction and writes nothing.
+Naming and tagging run before the unit of work opens, so the write lock is
+held only for the writes. Audit snapshots of an interaction never hold its
+content (``without_content``): the trail must not keep what a redaction drops.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from contactlog_core.application.context import Context
+from contactlog_core.domain import interaction_commands as commands
+from contactlog_core.domain import validation as check
+from contactlog_core.domain.audit import AuditEvent
+from contactlog_core.domain.events import Change
+from contactlog_core.domain.interaction_search import (
+    InteractionPage,
+    InteractionQuery,
+    parse_interaction_sort,
+    parse_search,
+)
+from contactlog_core.domain.interactions import (
+    ClientRef,
+    Interaction,
+    InteractionDraft,
+    InteractionId,
+    InteractionKind,
+    check_draft,
+    draft_from_mapping,
+    normalise_tags,
+)
+from contactlog_core.domain.organisations import Actor
+from contactlog_core.domain.queries import DEFAULT_PER_PAGE, MAX_PER_PAGE, whole_number
+from contactlog_core.errors import ConcurrencyConflict, ContactLogError, ValidationError
+from contactlog_core.ports import TagExtractor, UnitOfWork
+
+__all__ = [
+    "CaptureReport",
+    "InteractionDetail",
+    "InteractionService",
+    "Rejection",
+]
+
+MAX_PAGE = 1_000_000_000
+MAX_BATCH = 10_000
+DEFAULT_BATCH = 500
+MAX_HISTORY = 1_000
+ENTITY = "interaction"
+
+
+@attrs.frozen
+class Rejection:
+    """An item a capture refused: its position in the input, and why."""
+
+    index: int
+    field: str
+    reason: str
+    source_ref: str | None = None
+
+
+@attrs.frozen
+class CaptureReport:
+    """What a ``capture_many`` did: how many were new, how many already there, which refused."""
+
+    captured: int = 0
+    duplicates: int = 0
+    rejected: tuple[Rejection, ...] = ()
+
+    @property
+    def seen(self) -> int:
+        return self.captured + self.duplicates + len(self.rejected)
+
+    def summary(self) -> str:
+        """One line for a sync job's log."""
+        return (
+            f"{self.seen} item(s): {self.captured} captured, {self.duplicates} already there, "
+            f"{len(self.rejected)} rejected"
+        )
+
+
+@attrs.frozen
+class InteractionDetail:
+    """One interaction with its trail of changes, newest first."""
+
+    interaction: Interaction
+    history: tuple[AuditEvent, ...]
+
+
+@attrs.frozen
+class _Prepared:
+    # A checked draft with its tags: all that capture still needs is the store.
+    draft: InteractionDraft
+    tags: tuple[str, ...]
+
+
+class InteractionService:
+    """Capture interactions, name and tag them, correct and redact them, find them as one types."""
+
+    def __init__(self, ctx: Context, tags: TagExtractor) -> None:
+        self._ctx = ctx
+        self._tags = tags
+
+    # --- capture ---------------------------------------------------------------------------
+
+    def capture(self, actor: Actor, draft: InteractionDraft | Mapping[str, Any]) -> Interaction:
+        """The interaction ``draft`` describes, captured once.
+
+        ``draft`` is an ``InteractionDraft`` or plain data (``draft_from_mapping``).
+        Already captured from the same ``(source, source_ref)``: the stored
+        one is returned and nothing is written.
+        """
+        prepared = self._prepare(draft)
+        for attempt in (1, 2):
+            try:
+                with self._ctx.store.unit_of_work() as uow:
+                    me = self._ctx.verified(uow, actor)
+                    return self._capture(uow, me, prepared)[0]
+            except ConcurrencyConflict:
+                # Another capture of the same message committed first: it is the stored one.
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def capture_many(
+        self,
+        actor: Actor,
+        items: Iterable[InteractionDraft | Mapping[str, Any]],
+        *,
+        batch_size: int = DEFAULT_BATCH,
+        progress: Callable[[CaptureReport], None] | None = None,
+    ) -> CaptureReport:
+        """Capture every item, ``batch_size`` per transaction, for a sync job.
+
+        Items are read lazily, so memory stays flat however many there are.
+        An item that is not valid is rejected with its reason and the rest go
+        on; a batch that fails in the store is not written at all and the
+        error is raised (with the report of the batches before it lost only
+        in the exception: rerun the job, captures are idempotent).
+        ``progress`` gets the running report after each batch.
+        """
+        size = whole_number(batch_size, "batch_size", MAX_BATCH)
+        if not isinstance(items, Iterable) or isinstance(items, str | bytes | Mapping):
+            raise ValidationError(
+                "items", f"expected an iterable of drafts, got {type(items).__name__}"
+            )
+        if progress is not None and not callable(progress):
+            raise ValidationError("progress", "expected a callable or None")
+        report = CaptureReport()
+        numbered = enumerate(items)
+        while batch := list(itertools.islice(numbered, size)):
+            report = self._capture_batch(actor, batch, report)
+            if progress is not None:
+                progress(report)
+        return report
+
+    def _capture_batch(
+        self, actor: Actor, batch: Sequence[tuple[int, object]], report: CaptureReport
+    ) -> CaptureReport:
+        ready: list[_Prepared] = []
+        rejected = list(report.rejected)
+        for index, item in batch:
+            try:
+                ready.append(self._prepare(item))
+            except ValidationError as e:
+                rejected.append(Rejection(index, e.field, e.reason, _source_ref(item)))
+        captured = duplicates = 0
+        with self._ctx.store.unit_of_work() as uow:
+            me = self._ctx.verified(uow, actor)
+            for prepared in ready:
+                if self._capture(uow, me, prepared)[1]:
+                    captured += 1
+                else:
+                    duplicates += 1
+        return CaptureReport(
+            captured=report.captured + captured,
+            duplicates=report.duplicates + duplicates,
+            rejected=tuple(rejected),
+        )
+
+    def _prepare(self, item: object) -> _Prepared:
+        draft = draft_from_mapping(item) if isinstance(item, Mapping) else check_draft(item)
+        if draft.tags is not None:
+            return _Prepared(draft, draft.tags)
+        try:
+            found = self._tags.extract(f"{draft.subject}\n{draft.body}", k=5)
+        except ContactLogError:
+            raise
+        except Exception as e:
+            raise ValidationError(
+                "tags", f"the tag extractor failed: {type(e).__name__}: {e}"
+            ) from e
+        return _Prepared(draft, normalise_tags(found))
+
+    def _capture(self, uow: UnitOfWork, me: Actor, prepared: _Prepared) -> tuple[Interaction, bool]:
+        draft = prepared.draft
+        stored = uow.interactions.find_by_source(me.org_id, draft.source, draft.source_ref)
+        if stored is not None:
+            return stored, False
+        change = commands.capture(
+            interaction_id=InteractionId(self._ctx.ids()),
+            actor=me,
+            now=self._ctx.clock.now(),
+            draft=draft,
+            tags=prepared.tags,
+        )
+        uow.interactions.add(change.after)
+        self._audit(uow, me, change)
+        return change.after, True
+
+    # --- corrections -----------------------------------------------------------------------
+
+    def rename(self, actor: Actor, interaction_id: str, description: str) -> Interaction:
+        """Give it a new description; the audit event keeps the old and the new one."""
+        return self._run(
+            actor,
+            interaction_id,
+            lambda i, me, now: commands.rename(i, me, now, description),
+            detail=lambda change: {
+                "from": change.before.description if change.before else "",
+                "to": change.after.description,
+            },
+        )
+
+    def relink(
+        self, actor: Actor, interaction_id: str, client: ClientRef | Mapping[str, Any]
+    ) -> Interaction:
+        """Move it to the right client (``ClientRef`` or ``{"id": ..., "name": ...}``)."""
+        if isinstance(client, Mapping):
+            client = _client_from(client)
+        return self._run(
+            actor, interaction_id, lambda i, me, now: commands.relink(i, me, now, client)
+        )
+
+    def redact(self, actor: Actor, interaction_id: str) -> Interaction:
+        """Drop its content for good and keep a tombstone (needs ``redact_interaction``).
+
+        Search no longer finds it by any word of its content; its id and date still do.
+        """
+        return self._run(
+            actor,
+            interaction_id,
+            lambda i, me, now: commands.redact(i, me, now, self._ctx.policy),
+        )
+
+    def _run(
+        self,
+        actor: Actor,
+        interaction_id: str,
+        decide: Callable[[Interaction, Actor, Any], Change[Interaction]],
+        detail: Callable[[Change[Interaction]], dict[str, Any]] | None = None,
+    ) -> Interaction:
+        key = _interaction_id(interaction_id)
+        with self._ctx.store.unit_of_work() as uow:
+            me = self._ctx.verified(uow, actor)
+            interaction = uow.interactions.get(me.org_id, key)
+            change = decide(interaction, me, self._ctx.clock.now())
+            uow.interactions.update(change.after, expected_version=interaction.version)
+            self._audit(uow, me, change, None if detail is None else detail(change))
+            return change.after
+
+    def _audit(
+        self,
+        uow: UnitOfWork,
+        me: Actor,
+        change: Change[Interaction],
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        bare = attrs.evolve(
+            change,
+            before=None if change.before is None else commands.without_content(change.before),
+            after=commands.without_content(change.after),
+        )
+        self._ctx.audit(uow, me.org_id, ENTITY, bare, detail)
+
+    # --- reads -----------------------------------------------------------------------------
+
+    def get(self, actor: Actor, interaction_id: str) -> Interaction:
+        """One interaction of ``actor``'s organisation."""
+        key = _interaction_id(interaction_id)
+        with self._ctx.store.unit_of_work(read_only=True) as uow:
+            me = self._ctx.verified(uow, actor)
+            return uow.interactions.get(me.org_id, key)
+
+    def detail(self, actor: Actor, interaction_id: str) -> InteractionDetail:
+        """The interaction with its tags, links and trail of changes (newest first)."""
+        key = _interaction_id(interaction_id)
+        with self._ctx.store.unit_of_work(read_only=True) as uow:
+            me = self._ctx.verified(uow, actor)
+            interaction = uow.interactions.get(me.org_id, key)
+            history = uow.audit.events(me.org_id, entity_id=key, limit=MAX_HISTORY)
+            return InteractionDetail(interaction, tuple(history))
+
+    def list(
+        self,
+        actor: Actor,
+        *,
+        search: str | None = None,
+        client_id: str | None = None,
+        kinds: InteractionKind | str | Iterable[InteractionKind | str] | None = None,
+        sort: Sequence[str] | str | None = None,
+        group_by_kind: bool = False,
+        page: int = 1,
+        per_page: int = DEFAULT_PER_PAGE,
+    ) -> InteractionPage:
+        """A page of the organisation's interactions (one client's with ``client_id``).
+
+        Newest first by default. ``search`` is what someone typed: every word
+        must be the start of a word of the description, a tag, the id or the
+        date (``2026-11``); case and accents do not matter; nothing typed is
+        syntax, and text without a single word is a ``ValidationError``.
+        ``sort`` names columns of ``InteractionSort`` (``-`` for descending);
+        ``group_by_kind`` keeps each kind together. The page's ``total``
+        counts up to ``MAX_COUNT`` matches.
+        """
+        with self._ctx.store.unit_of_work(read_only=True) as uow:
+            me = self._ctx.verified(uow, actor)
+            query = self._query(
+                uow, me, search, client_id, kinds, sort, group_by_kind, page, per_page
+            )
+            return uow.interactions.page(query)
+
+    def _query(
+        self,
+        uow: UnitOfWork,
+        me: Actor,
+        search: object,
+        client_id: object,
+        kinds: object,
+        sort: object,
+        group_by_kind: object,
+        page: object = 1,
+        per_page: object = DEFAULT_PER_PAGE,
+    ) -> InteractionQuery:
+        if not isinstance(group_by_kind, bool):
+            raise ValidationError(
+                "group_by_kind", f"expected True or False, got {group_by_kind!r:.40}"
+            )
+        return InteractionQuery(
+            org_id=me.org_id,
+            search=None if search is None else parse_search(search),
+            timezone=uow.organisations.get(me.org_id).timezone,
+            client_id=None if client_id is None else check.identifier(client_id, "client_id"),
+            kinds=_kinds(kinds),
+            sort=parse_interaction_sort(sort),
+            group_by_kind=group_by_kind,
+            page=whole_number(page, "page", MAX_PAGE),
+            per_page=whole_number(per_page, "per_page", MAX_PER_PAGE),
+        )
+
+
+def _interaction_id(value: object) -> InteractionId:
+    return InteractionId(check.identifier(value, "interaction_id"))
+
+
+def _client_from(data: Mapping[str, Any]) -> ClientRef:
+    unknown = set(data) - {"id", "name"}
+    if unknown:
+        raise ValidationError("client", f"unknown field {sorted(map(str, unknown))[0]!r:.60}")
+    if "id" not in data or "name" not in data:
+        raise ValidationError("client", "expected an id and a name")
+    return ClientRef(id=data["id"], name=data["name"])
+
+
+def _kinds(value: object) -> frozenset[InteractionKind]:
+    if value is None:
+        return frozenset()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, Iterable):
+        raise ValidationError("kinds", f"expected a kind or several, got {type(value).__name__}")
+    return frozenset(check.choice(kind, InteractionKind, "kinds") for kind in value)
+
+
+def _source_ref(item: object) -> str | None:
+    ref = item.get("source_ref") if isinstance(item, Mapping) else getattr(item, "source_ref", None)
+    return ref[:200] if isinstance(ref, str) else None

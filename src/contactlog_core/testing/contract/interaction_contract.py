@@ -79,7 +79,7 @@ class InteractionContract:
     ) -> None:
         consumed: list[int] = []
 
-        def items() -> Iterator[object]:
+        def items() -> Iterator[Any]:  # good and bad items, as a sync job may send
             for n in range(7):
                 consumed.append(n)
                 yield email(f"<m{n}@mail>", subject=f"Message {n}")

@@ -30,6 +30,7 @@ from contactlog_core.domain.queries import (
     LogSummary,
     Page,
 )
+from contactlog_core.domain.reminders import ReminderRequest
 
 __all__ = [
     "NESTED_UNIT_OF_WORK",
@@ -39,6 +40,7 @@ __all__ = [
     "LeadRepository",
     "LogRepository",
     "OrganisationRepository",
+    "ReminderSink",
     "StaffRepository",
     "Store",
     "SweepKey",
@@ -261,3 +263,21 @@ class TagExtractor(Protocol):
     """Picks up to ``k`` tags (short phrases a person would search for) from ``text``."""
 
     def extract(self, text: str, *, k: int = 5, language: str = "en") -> list[str]: ...
+
+
+class ReminderSink(Protocol):
+    """Where reminder requests go: a calendar, a task list, a mail gateway.
+
+    ``name`` is what an organisation's ``ReminderSettings.sink`` names.
+    ``deliver`` returns only once the request is durably handed over; any
+    exception means "not delivered, try again later", so the outbox keeps it.
+    A sink must be idempotent per ``(key, sequence)``: the same request
+    delivered twice leaves one reminder. It keeps the highest ``sequence`` of
+    a key: a lower one arriving late (delivery is at-least-once, and retries
+    reorder) changes nothing. A ``CANCEL`` removes the reminder of its key.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    def deliver(self, request: ReminderRequest) -> None: ...

@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Protocol, TypeAlias
 
 import attrs
+from pendulum import DateTime
 
 from contactlog_core.domain.aging import AgingCutoffs
 from contactlog_core.domain.audit import AuditEvent
@@ -40,6 +41,8 @@ __all__ = [
     "LeadRepository",
     "LogRepository",
     "OrganisationRepository",
+    "OutboxEntry",
+    "ReminderOutbox",
     "ReminderSink",
     "StaffRepository",
     "Store",
@@ -204,6 +207,49 @@ class InteractionRepository(Protocol):
         ...
 
 
+@attrs.frozen
+class OutboxEntry:
+    """A reminder request waiting in the outbox, with its delivery attempts so far."""
+
+    id: int
+    request: ReminderRequest
+    attempts: int
+    next_attempt_at: DateTime
+    last_error: str = ""
+
+
+class ReminderOutbox(Protocol):
+    """The transactional outbox of reminder requests (DESIGN.md 1.1).
+
+    Requests are written in the unit of work of the log change they follow
+    from, so none is lost and none is sent for a change that was rolled back.
+    """
+
+    def last_sent(self, org_id: OrgId, log_id: LogId) -> Mapping[str, ReminderRequest]:
+        """The request of highest sequence of each key of the log (delivered or not)."""
+        ...
+
+    def enqueue(self, requests: Sequence[ReminderRequest], *, at: DateTime) -> None:
+        """Add requests, due for delivery from ``at``; a ``(key, sequence)`` twice is refused."""
+        ...
+
+    def due(self, sink: str, now: DateTime, limit: int) -> Sequence[OutboxEntry]:
+        """Up to ``limit`` undelivered requests for ``sink`` due by ``now``, oldest first."""
+        ...
+
+    def delivered(self, entry: OutboxEntry, at: DateTime) -> None:
+        """Mark ``entry`` delivered, and any undelivered lower sequence of its key (superseded)."""
+        ...
+
+    def failed(self, entry: OutboxEntry, *, retry_at: DateTime, error: str) -> None:
+        """Count a failed attempt; try again from ``retry_at``."""
+        ...
+
+    def pending(self, sink: str | None = None) -> int:
+        """How many requests are not delivered yet (of one sink, or of all)."""
+        ...
+
+
 class AuditRepository(Protocol):
     """The append-only audit trail."""
 
@@ -231,6 +277,9 @@ class UnitOfWork(Protocol):
 
     @property
     def interactions(self) -> InteractionRepository: ...
+
+    @property
+    def reminders(self) -> ReminderOutbox: ...
 
     @property
     def audit(self) -> AuditRepository: ...

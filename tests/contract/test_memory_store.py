@@ -12,11 +12,14 @@ from contactlog_core.testing.contract import (
     InteractionContract,
     LeadContract,
     QueryContract,
+    ReminderContract,
     StoreContract,
 )
 
 
-class TestMemoryStore(StoreContract, AppContract, QueryContract, LeadContract, InteractionContract):
+class TestMemoryStore(
+    StoreContract, AppContract, QueryContract, LeadContract, InteractionContract, ReminderContract
+):
     @pytest.fixture
     def store(self) -> Iterator[MemoryStore]:
         store = MemoryStore()

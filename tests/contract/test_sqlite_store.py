@@ -13,12 +13,13 @@ from contactlog_core.testing.contract import (
     InteractionContract,
     LeadContract,
     QueryContract,
+    ReminderContract,
     StoreContract,
 )
 
 
 class TestSqliteFileStore(
-    StoreContract, AppContract, QueryContract, LeadContract, InteractionContract
+    StoreContract, AppContract, QueryContract, LeadContract, InteractionContract, ReminderContract
 ):
     @pytest.fixture
     def store(self, tmp_path: Path) -> Iterator[SqliteStore]:
@@ -28,7 +29,7 @@ class TestSqliteFileStore(
 
 
 class TestSqliteInMemoryStore(
-    StoreContract, AppContract, QueryContract, LeadContract, InteractionContract
+    StoreContract, AppContract, QueryContract, LeadContract, InteractionContract, ReminderContract
 ):
     @pytest.fixture
     def store(self) -> Iterator[SqliteStore]:

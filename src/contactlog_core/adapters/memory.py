@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Generic, Protocol, TypeVar
 
 import attrs
+from pendulum import DateTime
 
 from contactlog_core.domain import query_rules as rules
 from contactlog_core.domain.aging import AgingCutoffs, status_by_cutoffs
@@ -41,9 +42,10 @@ from contactlog_core.domain.queries import (
     LogSummary,
     Page,
 )
+from contactlog_core.domain.reminders import ReminderRequest, last_sent
 from contactlog_core.errors import ConcurrencyConflict, NotFound, StoreUnavailable, ValidationError
 from contactlog_core.ports import NESTED_UNIT_OF_WORK as NESTED
-from contactlog_core.ports import AgingBatch, SweepKey
+from contactlog_core.ports import AgingBatch, OutboxEntry, SweepKey
 from contactlog_core.serialization import unstructure
 
 __all__ = ["MemoryStore"]
@@ -270,6 +272,83 @@ class _Interactions:
         self._staged_sources = {}
 
 
+@attrs.define
+class _Queued:
+    entry: OutboxEntry
+    delivered_at: DateTime | None = None
+
+
+class _Outbox:
+    # Staged entries are appended to a copy of the committed list, swapped in on commit.
+    def __init__(self, committed: list[_Queued], *, read_only: bool) -> None:
+        self._committed = committed
+        self._rows: list[_Queued] | None = None
+        self._read_only = read_only
+
+    @property
+    def _all(self) -> list[_Queued]:
+        return self._committed if self._rows is None else self._rows
+
+    def _writable(self) -> list[_Queued]:
+        if self._read_only:
+            raise StoreUnavailable("write a reminder request", "the unit of work is read-only")
+        if self._rows is None:
+            self._rows = [attrs.evolve(q) for q in self._committed]
+        return self._rows
+
+    def last_sent(self, org_id: OrgId, log_id: LogId) -> dict[str, ReminderRequest]:
+        return last_sent(
+            q.entry.request
+            for q in self._all
+            if (q.entry.request.org_id, q.entry.request.log_id) == (org_id, log_id)
+        )
+
+    def enqueue(self, requests: Sequence[ReminderRequest], *, at: DateTime) -> None:
+        rows = self._writable()
+        taken = {(q.entry.request.key, q.entry.request.sequence) for q in rows}
+        for request in requests:
+            if (request.key, request.sequence) in taken:
+                raise ValidationError("reminder", f"{request.key} #{request.sequence} is queued")
+            taken.add((request.key, request.sequence))
+            rows.append(_Queued(OutboxEntry(len(rows) + 1, request, 0, at)))
+
+    def due(self, sink: str, now: DateTime, limit: int) -> list[OutboxEntry]:
+        due = [
+            q.entry
+            for q in self._all
+            if q.delivered_at is None
+            and q.entry.request.sink == sink
+            and q.entry.next_attempt_at <= now
+        ]
+        return sorted(due, key=lambda e: (e.next_attempt_at, e.id))[:limit]
+
+    def delivered(self, entry: OutboxEntry, at: DateTime) -> None:
+        for q in self._writable():
+            request = q.entry.request
+            if request.key == entry.request.key and request.sequence <= entry.request.sequence:
+                q.delivered_at = q.delivered_at or at
+
+    def failed(self, entry: OutboxEntry, *, retry_at: DateTime, error: str) -> None:
+        for q in self._writable():
+            if q.entry.id == entry.id:
+                q.entry = attrs.evolve(
+                    q.entry,
+                    attempts=q.entry.attempts + 1,
+                    next_attempt_at=retry_at,
+                    last_error=error,
+                )
+
+    def pending(self, sink: str | None = None) -> int:
+        return sum(
+            q.delivered_at is None and sink in (None, q.entry.request.sink) for q in self._all
+        )
+
+    def commit(self) -> None:
+        if self._rows is not None:
+            self._committed[:] = self._rows
+            self._rows = None
+
+
 class _Audit:
     def __init__(self, committed: list[AuditEvent], *, read_only: bool) -> None:
         self._committed = committed
@@ -310,6 +389,7 @@ class _MemoryUnitOfWork:
         self.audit = _Audit(store._audit, read_only=read_only)
         self.leads = _Leads(self._leads, self._staff, self.audit)
         self.interactions = _Interactions(self._interactions, store._interaction_sources)
+        self.reminders = _Outbox(store._outbox, read_only=read_only)
 
     def __enter__(self) -> _MemoryUnitOfWork:
         self._store._lock.acquire()
@@ -336,6 +416,7 @@ class _MemoryUnitOfWork:
         for table in (self._orgs, self._staff, self._logs, self._leads, self._interactions):
             table.commit()
         self.interactions.commit()
+        self.reminders.commit()
         self._store._audit.extend(self.audit.staged)
         self.audit.staged = []
 
@@ -361,6 +442,7 @@ class MemoryStore:
         self._leads: dict[str, Lead] = {}
         self._interactions: dict[str, Interaction] = {}
         self._interaction_sources: dict[_SourceKey, str] = {}
+        self._outbox: list[_Queued] = []
         self._audit: list[AuditEvent] = []
         self._closed = False
 

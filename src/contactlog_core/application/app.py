@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from contactlog_core.application.audit import AuditService
 from contactlog_core.application.context import Context, new_id
@@ -10,6 +10,7 @@ from contactlog_core.application.interactions import InteractionService
 from contactlog_core.application.leads import LeadService
 from contactlog_core.application.logs import LogService
 from contactlog_core.application.organisations import OrganisationService, StaffService
+from contactlog_core.application.reminders import ReminderService
 from contactlog_core.clock import Clock, SystemClock
 from contactlog_core.domain import validation as check
 from contactlog_core.domain.organisations import Actor, StaffId
@@ -42,6 +43,7 @@ class ContactLogApp:
         policy: Policy | None = None,
         ids: Callable[[], str] = new_id,
         tags: TagExtractor | None = None,
+        reminder_sinks: Iterable[str] = (),
     ) -> None:
         clock = SystemClock() if clock is None else clock
         policy = Policy.default() if policy is None else policy
@@ -55,12 +57,14 @@ class ContactLogApp:
         self.store = store
         self.clock = clock
         self.policy = policy
-        self._ctx = Context(store=store, clock=clock, policy=policy, ids=ids)
+        sinks = _sink_names(reminder_sinks)
+        self._ctx = Context(store=store, clock=clock, policy=policy, ids=ids, sinks=sinks)
         self.organisations = OrganisationService(self._ctx)
         self.staff = StaffService(self._ctx)
         self.logs = LogService(self._ctx)
         self.leads = LeadService(self._ctx)
         self.interactions = InteractionService(self._ctx, tags)
+        self.reminders = ReminderService(self._ctx)
         self.audit = AuditService(self._ctx)
 
     def actor(self, staff_id: str) -> Actor:
@@ -72,3 +76,10 @@ class ContactLogApp:
     def close(self) -> None:
         """Close the store."""
         self.store.close()
+
+
+def _sink_names(names: object) -> frozenset[str]:
+    if isinstance(names, str) or not isinstance(names, Iterable):
+        raise ValidationError("reminder_sinks", "expected a list of sink names")
+    extra = [check.identifier(name, "reminder_sinks") for name in names]
+    return frozenset({"ical", "collecting", *extra})

@@ -31,6 +31,7 @@ class Context:
     clock: Clock
     policy: Policy
     ids: Callable[[], str] = new_id
+    sinks: frozenset[str] = frozenset({"ical", "collecting"})  # sink names settings may name
 
     def verified(self, uow: UnitOfWork, actor: object) -> Actor:
         """The actor as stored now: a forged or stale organisation or role is not trusted."""

@@ -12,6 +12,7 @@ from typing import Any
 from pendulum import DateTime
 
 from contactlog_core.application.context import Context
+from contactlog_core.application.reminders import enqueue_reminders
 from contactlog_core.domain import log_commands as commands
 from contactlog_core.domain import validation as check
 from contactlog_core.domain.events import Change
@@ -92,6 +93,7 @@ class LogService:
             )
             uow.logs.add(change.after)
             self._ctx.audit(uow, me.org_id, "log", change)
+            enqueue_reminders(uow, None, change.after, now)
             return change.after
 
     def get(self, actor: Actor, log_id: str) -> ContactLog:
@@ -267,6 +269,7 @@ class LogService:
                 raise self._ctx.named(uow, log.org_id, e) from None
             uow.logs.update(change.after, expected_version=log.version)
             self._ctx.audit(uow, me.org_id, "log", change)
+            enqueue_reminders(uow, log, change.after, change.at)
             return change.after
 
     def _check_assignees(self, uow: UnitOfWork, me: Actor, draft: FollowUpDraft) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
 from contactlog_core.application.context import Context
@@ -9,6 +12,7 @@ from contactlog_core.domain import validation as check
 from contactlog_core.domain.aging_policy import AgingPolicy
 from contactlog_core.domain.events import Change
 from contactlog_core.domain.organisations import Actor, Organisation, OrgId, Staff, StaffId
+from contactlog_core.domain.reminder_settings import ReminderSettings, check_reminder_settings
 from contactlog_core.errors import ValidationError
 from contactlog_core.instants import require_timezone
 
@@ -47,6 +51,25 @@ class OrganisationService:
             uow.organisations.update(changed, expected_version=org.version)
             at = self._ctx.clock.now()
             change = Change(command="set_aging", actor=None, at=at, before=org, after=changed)
+            self._ctx.audit(uow, org.id, "organisation", change)
+        return changed
+
+    def set_reminders(
+        self, org_id: str, settings: ReminderSettings | Mapping[str, Any]
+    ) -> Organisation:
+        """Change the organisation's reminder settings (or a mapping of their fields).
+
+        The sink must be one the app knows (``ContactLogApp(reminder_sinks=...)``,
+        besides ``"ical"`` and ``"collecting"``). Changes apply from the next
+        save of each log; reminders already sent stay until then.
+        """
+        checked = check_reminder_settings(settings, self._ctx.sinks)
+        with self._ctx.store.unit_of_work() as uow:
+            org = uow.organisations.get(OrgId(check.identifier(org_id, "org_id")))
+            changed = attrs.evolve(org, reminders=checked, version=org.version + 1)
+            uow.organisations.update(changed, expected_version=org.version)
+            at = self._ctx.clock.now()
+            change = Change(command="set_reminders", actor=None, at=at, before=org, after=changed)
             self._ctx.audit(uow, org.id, "organisation", change)
         return changed
 

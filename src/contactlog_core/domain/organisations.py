@@ -8,6 +8,7 @@ import attrs
 from pendulum import DateTime
 
 from contactlog_core.domain.aging_policy import AgingPolicy
+from contactlog_core.domain.reminder_settings import ReminderSettings
 
 __all__ = ["Actor", "OrgId", "Organisation", "Staff", "StaffId"]
 
@@ -19,7 +20,8 @@ StaffId = NewType("StaffId", str)
 class Organisation:
     """A tenant: every other record belongs to exactly one.
 
-    ``aging`` says how its sales leads age (days counted in ``timezone``).
+    ``aging`` says how its sales leads age (days counted in ``timezone``);
+    ``reminders`` whether and how follow-ups become calendar reminders.
     """
 
     id: OrgId
@@ -28,6 +30,7 @@ class Organisation:
     created_at: DateTime
     version: int = 1
     aging: AgingPolicy = attrs.field(factory=AgingPolicy)
+    reminders: ReminderSettings = attrs.field(factory=ReminderSettings)
 
     def local(self, instant: DateTime) -> DateTime:
         """``instant`` as the organisation's wall clock shows it (instants are stored in UTC)."""

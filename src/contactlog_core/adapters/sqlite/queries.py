@@ -5,13 +5,15 @@ from __future__ import annotations
 import functools
 
 INSERT_ORGANISATION = """
-INSERT INTO organisations (id, name, timezone, aging, created_at, version)
-VALUES (:id, :name, :timezone, :aging, :created_at, :version)
+INSERT INTO organisations (id, name, timezone, aging, reminders, created_at, version)
+VALUES (:id, :name, :timezone, :aging, :reminders, :created_at, :version)
 """
 SELECT_ORGANISATION = "SELECT * FROM organisations WHERE id = ?"
 LIST_ORGANISATIONS = "SELECT * FROM organisations ORDER BY id"
 UPDATE_ORGANISATION = """
-UPDATE organisations SET name = :name, timezone = :timezone, aging = :aging, version = :version
+UPDATE organisations
+   SET name = :name, timezone = :timezone, aging = :aging, reminders = :reminders,
+       version = :version
  WHERE id = :id AND version = :expected_version
 """
 

@@ -24,6 +24,7 @@ from contactlog_core.domain.logs import (
 )
 from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
 from contactlog_core.domain.queries import fold
+from contactlog_core.domain.reminder_settings import ReminderSettings
 from contactlog_core.instants import from_micros, to_micros
 from contactlog_core.serialization import structure, unstructure
 
@@ -51,6 +52,7 @@ def organisation_params(org: Organisation) -> dict[str, Any]:
         "name": org.name,
         "timezone": org.timezone,
         "aging": json.dumps(unstructure(org.aging), separators=(",", ":")),
+        "reminders": json.dumps(unstructure(org.reminders), separators=(",", ":")),
         "created_at": to_micros(org.created_at),
         "version": org.version,
     }
@@ -62,6 +64,7 @@ def organisation_from_row(row: sqlite3.Row) -> Organisation:
         name=row["name"],
         timezone=row["timezone"],
         aging=structure(json.loads(row["aging"]), AgingPolicy),
+        reminders=structure(json.loads(row["reminders"]), ReminderSettings),
         created_at=from_micros(row["created_at"]),
         version=row["version"],
     )

@@ -20,6 +20,7 @@ from contactlog_core.adapters.sqlite.functions import register
 from contactlog_core.adapters.sqlite.interactions import SqliteInteractions
 from contactlog_core.adapters.sqlite.leads import SqliteLeads
 from contactlog_core.adapters.sqlite.migrate import migrate
+from contactlog_core.adapters.sqlite.outbox import SqliteOutbox
 from contactlog_core.adapters.sqlite.repositories import (
     SqliteAudit,
     SqliteLogs,
@@ -60,6 +61,7 @@ class SqliteUnitOfWork:
         self.logs = SqliteLogs(db)
         self.leads = SqliteLeads(db)
         self.interactions = SqliteInteractions(db)
+        self.reminders = SqliteOutbox(db)
         self.audit = SqliteAudit(db)
         return self
 

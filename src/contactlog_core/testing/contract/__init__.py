@@ -25,6 +25,14 @@ from contactlog_core.testing.contract.app_contract import AppContract
 from contactlog_core.testing.contract.interaction_contract import InteractionContract
 from contactlog_core.testing.contract.lead_contract import LeadContract
 from contactlog_core.testing.contract.query_contract import QueryContract
+from contactlog_core.testing.contract.reminder_contract import ReminderContract
 from contactlog_core.testing.contract.store_contract import StoreContract
 
-__all__ = ["AppContract", "InteractionContract", "LeadContract", "QueryContract", "StoreContract"]
+__all__ = [
+    "AppContract",
+    "InteractionContract",
+    "LeadContract",
+    "QueryContract",
+    "ReminderContract",
+    "StoreContract",
+]

@@ -42,6 +42,7 @@ from contactlog_core.domain.queries import (
     search_terms,
     whole_number,
 )
+from contactlog_core.domain.query_rules import Due, due_window
 from contactlog_core.errors import LockedByOther, ValidationError
 from contactlog_core.policy import Policy
 from contactlog_core.ports import UnitOfWork
@@ -140,6 +141,7 @@ class LogService:
         *,
         mine: bool = False,
         overdue_only: bool = False,
+        due: Due | str | None = None,
         sort: Sequence[str] | str | None = None,
         page: int = 1,
         per_page: int = DEFAULT_PER_PAGE,
@@ -148,8 +150,11 @@ class LogService:
 
         ``mine`` keeps ``actor``'s own (assigned or forwarded to them, or unassigned
         on a log they hold: what the "mine" badge counts); ``overdue_only``
-        those due before now. ``sort`` names columns of ``FollowUpSort``.
+        those due before now; ``due`` those due ``"today"`` or ``"this_week"``
+        on the organisation's calendar, or ``"overdue"``. ``sort`` names
+        columns of ``FollowUpSort``.
         """
+        window = None if due is None else check.choice(due, Due, "due")
         order = parse_sort(sort, FollowUpSort, ["due_at"])
         page = whole_number(page, "page", MAX_PAGE)
         per_page = whole_number(per_page, "per_page", MAX_PER_PAGE)
@@ -158,11 +163,18 @@ class LogService:
                 raise ValidationError(flag, f"expected True or False, got {value!r:.40}")
         with self._ctx.store.unit_of_work(read_only=True) as uow:
             me = self._ctx.verified(uow, actor)
+            now = self._ctx.clock.now()
+            due_from, due_before = (None, None)
+            if window is not None:
+                zone = uow.organisations.get(me.org_id).timezone
+                due_from, due_before = due_window(window, now, zone)
             query = FollowUpQuery(
                 org_id=me.org_id,
-                now=self._ctx.clock.now(),
+                now=now,
                 mine_of=me.staff_id if mine else None,
                 overdue_only=overdue_only,
+                due_from=due_from,
+                due_before=due_before,
                 sort=order,
                 page=page,
                 per_page=per_page,

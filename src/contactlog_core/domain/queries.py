@@ -226,13 +226,16 @@ class Badges:
 class FollowUpQuery:
     """Outstanding follow-ups of ``org_id``: not done, on a log that is not completed.
 
-    With ``mine_of``, only that staff member's own, as the "mine" badge counts them.
+    With ``mine_of``, only that staff member's own, as the "mine" badge counts them;
+    with ``due_from`` / ``due_before``, only those due in ``[due_from, due_before)``.
     """
 
     org_id: OrgId
     now: DateTime
     mine_of: StaffId | None = None
     overdue_only: bool = False
+    due_from: DateTime | None = None
+    due_before: DateTime | None = None
     sort: tuple[SortField[FollowUpSort], ...] = (SortField(FollowUpSort.DUE_AT),)
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE

@@ -7,8 +7,11 @@ must give the same rows in the same order (a differential test checks it).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from enum import StrEnum
 from functools import cmp_to_key
 from typing import Any, TypeVar
+
+from pendulum import DateTime
 
 from contactlog_core.domain.logs import ContactLog, LogStatus
 from contactlog_core.domain.organisations import Staff, StaffId
@@ -27,7 +30,17 @@ from contactlog_core.domain.queries import (
     name_key,
 )
 
-__all__ = ["badges", "follow_up_page", "is_mine", "log_page", "ordered", "page_of", "summary"]
+__all__ = [
+    "Due",
+    "badges",
+    "due_window",
+    "follow_up_page",
+    "is_mine",
+    "log_page",
+    "ordered",
+    "page_of",
+    "summary",
+]
 
 R = TypeVar("R")
 
@@ -108,6 +121,10 @@ def follow_up_page(
             overdue = f.due_at < query.now
             if query.overdue_only and not overdue:
                 continue
+            if query.due_from is not None and f.due_at < query.due_from:
+                continue
+            if query.due_before is not None and f.due_at >= query.due_before:
+                continue
             assignee = None if f.assigned_to is None else staff.get(f.assigned_to)
             rows.append(
                 FollowUpRow(
@@ -180,3 +197,30 @@ def page_of(rows: list[R], page: int, per_page: int) -> Page[R]:
     return Page(
         items=tuple(rows[start : start + per_page]), total=len(rows), page=page, per_page=per_page
     )
+
+
+class Due(StrEnum):
+    """Windows of the follow-up views, read on the organisation's calendar."""
+
+    OVERDUE = "overdue"
+    TODAY = "today"
+    THIS_WEEK = "this_week"
+
+
+def due_window(due: Due, now: DateTime, timezone: str) -> tuple[DateTime | None, DateTime | None]:
+    """``[from, before)`` of due instants for ``due`` as of ``now`` in ``timezone``.
+
+    Today is the local calendar day (so a follow-up at 00:30 local time is
+    today there, whatever the server's zone), this week runs from Monday
+    00:00 local to the next Monday, overdue is anything before ``now``.
+
+    >>> import pendulum
+    >>> now = pendulum.datetime(2026, 11, 23, 23, 45, tz="UTC")
+    >>> [t.isoformat() for t in due_window(Due.TODAY, now, "Asia/Tokyo")]
+    ['2026-11-24T00:00:00+09:00', '2026-11-25T00:00:00+09:00']
+    """
+    if due is Due.OVERDUE:
+        return None, now
+    local = now.in_timezone(timezone)
+    start = local.start_of("day" if due is Due.TODAY else "week")
+    return start, start.add(days=1 if due is Due.TODAY else 7)

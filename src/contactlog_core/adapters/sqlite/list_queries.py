@@ -137,6 +137,12 @@ def _follow_up_filter(query: FollowUpQuery) -> tuple[str, list[Any]]:
     if query.overdue_only:
         where.append("f.due_at < ?")
         params.append(to_micros(query.now))
+    if query.due_from is not None:
+        where.append("f.due_at >= ?")
+        params.append(to_micros(query.due_from))
+    if query.due_before is not None:
+        where.append("f.due_at < ?")
+        params.append(to_micros(query.due_before))
     return " WHERE " + " AND ".join(where), params
 
 

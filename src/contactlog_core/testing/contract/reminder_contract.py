@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pendulum
 import pytest
 
 import contactlog_core as cl
@@ -137,3 +138,35 @@ class ReminderContract:
                 on.app.organisations.set_reminders(on.org.id, {**good, **bad})
         settings = on.app.organisations.set_reminders(on.org.id, good).reminders
         assert on.app.organisations.get(on.org.id).reminders == settings
+
+    def test_my_follow_ups_due_today_and_this_week_follow_my_organisations_calendar(
+        self, store: Store
+    ) -> None:
+        seeds = Seeds(store)
+        app, clock = seeds.app, seeds.clock
+        tokyo = app.organisations.create("Shibuya Office", timezone="Asia/Tokyo")
+        aiko = app.actor(app.staff.add(tokyo.id, name="Aiko", role="office_admin").id)
+        clock.freeze()
+        clock.set(pendulum.datetime(2026, 11, 23, 15, 0, tz="UTC"))  # recorded at 00:00 there
+        local = pendulum.datetime(2026, 11, 24, tz="Asia/Tokyo")
+        due = {
+            "overdue": local.add(minutes=30),  # 00:30 today, a quarter of an hour ago
+            "tonight": local.add(hours=23, minutes=30),
+            "thursday": local.add(days=2, hours=9),
+            "next monday": local.add(days=6, hours=9),
+        }
+        for reason, at in due.items():
+            draft = cl.FollowUpDraft(due_at=at, reason=reason)
+            app.logs.record(aiko, subject=reason, follow_up=draft)
+        # Tuesday 24 November, 00:45 in Tokyo; still Monday the 23rd in UTC and in London.
+        clock.set(pendulum.datetime(2026, 11, 23, 15, 45, tz="UTC"))
+
+        def reasons(**kw: Any) -> list[str]:
+            return [row.reason for row in app.logs.follow_ups(aiko, mine=True, **kw).items]
+
+        assert reasons(due="today") == ["overdue", "tonight"]
+        assert reasons(due="this_week") == ["overdue", "tonight", "thursday"]
+        assert reasons(due="overdue") == ["overdue"]
+        assert reasons() == list(due)
+        with pytest.raises(cl.ValidationError):
+            reasons(due="someday")

@@ -1,4 +1,5 @@
-"""The ``contactlog`` command: ``demo`` walks through the seed scenario, ``sweep`` ages leads."""
+"""The ``contactlog`` command: ``demo`` walks through the seed scenario, ``sweep`` ages leads,
+``reminders`` delivers follow-up reminders."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Sequence
 
 from contactlog_core.demo import run_demo
 from contactlog_core.errors import ContactLogError
+from contactlog_core.reminders_command import add_reminders_parser, run_reminders
 from contactlog_core.sweep_command import add_sweep_parser, run_sweep
 
 __all__ = ["main"]
@@ -24,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="SQLite file to keep the demo's records in (default: %(default)s; ':memory:' keeps none)",
     )
     add_sweep_parser(commands)
+    add_reminders_parser(commands)
     return parser
 
 
@@ -32,6 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "sweep":
             return run_sweep(args, out=sys.stdout, err=sys.stderr)
+        if args.command == "reminders":
+            return run_reminders(args, out=sys.stdout, err=sys.stderr)
         run_demo(out=sys.stdout, db=args.db)
     except ContactLogError as e:
         print(f"contactlog: {e}", file=sys.stderr)

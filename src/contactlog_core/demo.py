@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TextIO
 
 import pendulum
 
+from contactlog_core.adapters.ical_sink import ICalendarSink
 from contactlog_core.adapters.sqlite import SqliteStore
 from contactlog_core.application import ContactLogApp
 from contactlog_core.clock import ManualClock
 from contactlog_core.domain.logs import ContactLog, ContactRef, FollowUpDraft, Priority
 from contactlog_core.domain.organisations import Actor, Organisation, StaffId
+from contactlog_core.domain.reminders import ReminderKind, ReminderRequest, reminder_key
 from contactlog_core.errors import ContactLogError
+from contactlog_core.ports import ReminderSink
 
 __all__ = ["run_demo"]
 
@@ -28,6 +33,7 @@ def run_demo(out: TextIO, db: str = ":memory:") -> None:
     try:
         _walk_through(app, clock, out)
         _sales_leads(app, clock, out)
+        _reminders(app, clock, out, ics_dir=_beside(db, "reminders"))
     finally:
         app.close()
     if db != ":memory:":
@@ -202,6 +208,87 @@ def _sales_leads(app: ContactLogApp, clock: ManualClock, out: TextIO) -> None:
     step(f"the sweep writes it down: {app.leads.sweep(org_id=org.id).summary()}")
     app.leads.claim(tom, lead.id)
     step("Tom claims it", lead.id)
+
+
+def _beside(db: str, what: str) -> Path:
+    """A folder next to the database for the demo's files (a temporary one for ``:memory:``)."""
+    if db == ":memory:":
+        return Path(tempfile.mkdtemp(prefix=f"contactlog-demo-{what}-"))
+    return Path(f"{db}-{what}")
+
+
+class _Announced:
+    """A sink that only says what it was handed: the demo without the ``ical`` extra."""
+
+    name = "ical"
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def deliver(self, request: ReminderRequest) -> None:
+        print(
+            f"    (no .ics without the ical extra) {request.action} {request.key}", file=self._out
+        )
+
+
+def _reminders(app: ContactLogApp, clock: ManualClock, out: TextIO, ics_dir: Path) -> None:
+    """A follow-up becomes a calendar appointment, which moves when the follow-up does."""
+    org = app.organisations.create("Riverside School", timezone="Europe/London")
+    app.organisations.set_reminders(
+        org.id,
+        {
+            "enabled": True,
+            "sink": "ical",
+            "appointment_duration_minutes": 20,
+            "link_template": "https://school.example/logs/{log_id}",
+        },
+    )
+    dan = app.actor(app.staff.add(org.id, name="Dan Okoro", role="office_admin").id)
+    print(f"\n{org.name}: a follow-up becomes an appointment in Dan's calendar", file=out)
+    ical: ICalendarSink | None
+    try:
+        ical = ICalendarSink(ics_dir)
+    except ContactLogError:
+        ical = None
+    sink: ReminderSink = _Announced(out) if ical is None else ical
+    due = org.local(clock.now()).add(days=1).at(10)
+    log = app.logs.record(
+        dan,
+        subject="Mother asked about the trip deposit",
+        follow_up=FollowUpDraft(due_at=due, reason="Confirm the deposit was received"),
+    )
+    print(f"  Dan records a call with a follow-up on {due.format('ddd D MMM HH:mm')}", file=out)
+    _deliver_and_show(app, sink, ical, log, out)
+    (follow_up,) = log.follow_ups
+    moved = due.add(days=2).at(14, 30)
+    app.logs.reschedule_follow_up(dan, log.id, follow_up.id, moved)
+    print(f"  Dan moves it to {moved.format('ddd D MMM HH:mm')}", file=out)
+    _deliver_and_show(app, sink, ical, log, out)
+
+
+def _deliver_and_show(
+    app: ContactLogApp,
+    sink: ReminderSink,
+    files: ICalendarSink | None,
+    log: ContactLog,
+    out: TextIO,
+) -> None:
+    report = app.reminders.deliver(sink)
+    print(f"    {report.summary()}", file=out)
+    if files is None:
+        return
+    (follow_up,) = log.follow_ups
+    key = reminder_key(log.org_id, log.id, follow_up.id, log.created_by, ReminderKind.EVENT)
+    path = files.path_for(log.created_by, key)
+    print(f"    {path}:", file=out)
+    # Long lines of a calendar file are folded: a leading space continues the line before.
+    unfolded = path.read_text(encoding="utf-8").replace("\n ", "").splitlines()
+    method = [line for line in unfolded if line.startswith("METHOD:")]
+    event = unfolded[unfolded.index("BEGIN:VEVENT") : unfolded.index("END:VEVENT")]
+    shown = ("UID:", "SEQUENCE:", "DTSTART", "DTEND", "SUMMARY:", "URL:")
+    for line in [*method, *event]:
+        if line.startswith(("METHOD:", *shown)):
+            print(f"      {line}", file=out)
 
 
 def _as_listed(app: ContactLogApp, lead_id: str, people: dict[StaffId, tuple[str, Actor]]) -> str:

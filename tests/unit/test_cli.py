@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+import contactlog_core as cl
+from contactlog_core import demo
 from contactlog_core.cli import main
 
 
@@ -47,9 +49,9 @@ def test_the_demo_ages_a_sales_lead_on_the_clock(
 ) -> None:
     db = tmp_path / "demo.db"
     assert main(["demo", "--db", str(db)]) == 0
-    leads = capsys.readouterr().out.partition("Brightside Windows")[2]
+    leads = capsys.readouterr().out.partition("Brightside Windows")[2].partition("Riverside")[0]
     assert main(["demo", "--db", str(db)]) == 0
-    again = capsys.readouterr().out.partition("Brightside Windows")[2]
+    again = capsys.readouterr().out.partition("Brightside Windows")[2].partition("Riverside")[0]
     assert again == leads, "a second run tells the same story, in an organisation of its own"
     steps = [
         "Mon 2 Nov 12:05 GMT   Priya adds Mrs Okafor, books a call for Tue 10:00: SCHEDULED,"
@@ -67,6 +69,35 @@ def test_the_demo_ages_a_sales_lead_on_the_clock(
     positions = [leads.find(step) for step in steps]
     assert -1 not in positions, leads
     assert positions == sorted(positions)
+
+
+def test_the_demo_turns_a_follow_up_into_an_appointment_that_moves(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["demo", "--db", str(tmp_path / "demo.db")]) == 0
+    story = capsys.readouterr().out.partition("Riverside School")[2]
+    first, _, moved = story.partition("Dan moves it to")
+    assert "sink ical: 1 delivered" in first
+    for line in ("METHOD:REQUEST", "SEQUENCE:0", "DTSTART;TZID=Europe/London:20261112T100000"):
+        assert line in first
+    for line in ("SEQUENCE:1", "DTSTART;TZID=Europe/London:20261114T143000"):
+        assert line in moved
+    uid = [line for line in story.splitlines() if "UID:" in line]
+    assert len(uid) == 2
+    assert uid[0] == uid[1]
+    assert len(list((tmp_path / "demo.db-reminders").rglob("*.ics"))) == 1
+
+
+def test_the_demo_says_what_it_would_deliver_without_the_ical_extra(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def missing(*_: object, **__: object) -> None:
+        raise cl.ValidationError("sink", "the iCalendar sink needs the icalendar package")
+
+    monkeypatch.setattr(demo, "ICalendarSink", missing)
+    assert main(["demo", "--db", ":memory:"]) == 0
+    story = capsys.readouterr().out.partition("Riverside School")[2]
+    assert story.count("(no .ics without the ical extra) upsert") == 2
 
 
 def test_the_console_script_runs_and_rejects_unknown_commands() -> None:

@@ -280,7 +280,11 @@ class _Filter:
             self.source = "FROM interactions AS i"
             self.key = "i.seq"
         else:
-            self.source = "FROM interaction_search AS s JOIN interactions AS i ON i.seq = s.rowid"
+            # CROSS JOIN keeps the index as the outer loop: left to itself, the planner may
+            # walk every interaction of the organisation and probe the index for each.
+            self.source = (
+                "FROM interaction_search AS s CROSS JOIN interactions AS i ON i.seq = s.rowid"
+            )
             self.key = "s.rowid"
             where.insert(0, "interaction_search MATCH ?")
             params.insert(0, _match(query))

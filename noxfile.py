@@ -84,7 +84,7 @@ def bench(session: nox.Session) -> None:
 
     Each ``bench/NAME.py`` is one benchmark; with no name, every one runs at its default size.
     """
-    session.install(".")
+    session.install(".[export]")
     names = [a for a in session.posargs if not a.startswith("-")][:1]
     flags = [a for a in session.posargs if a not in names]
     scripts = [f"bench/{n}.py" for n in names] or sorted(

@@ -34,6 +34,7 @@ def run_demo(out: TextIO, db: str = ":memory:") -> None:
         _walk_through(app, clock, out)
         _sales_leads(app, clock, out)
         _reminders(app, clock, out, ics_dir=_beside(db, "reminders"))
+        _interactions(app, out, export_to=_beside(db, "exports"))
     finally:
         app.close()
     if db != ":memory:":
@@ -208,6 +209,56 @@ def _sales_leads(app: ContactLogApp, clock: ManualClock, out: TextIO) -> None:
     step(f"the sweep writes it down: {app.leads.sweep(org_id=org.id).summary()}")
     app.leads.claim(tom, lead.id)
     step("Tom claims it", lead.id)
+
+
+_INBOX = [
+    {
+        "kind": "email",
+        "source_ref": "<CAF2231@mail.example>",
+        "occurred_at": "2026-11-09T08:12:00+00:00",
+        "counterpart": {"name": "Jane Doe", "address": "jane@example.org"},
+        "subject": "Invoice 2231 overdue",
+        "body": "Hi Sam,\nthe invoice 2231 for the boiler service is overdue.\n\n"
+        "Kind regards,\nJane\n> On 2 Nov, Sam wrote:\n> Please find attached the invoice",
+    },
+    {
+        "kind": "sms",
+        "source_ref": "sms-88121",
+        "occurred_at": "2026-11-10T16:40:00+00:00",
+        "counterpart": {"name": "", "address": "+44 7700 900123"},
+        "body": "Running 10 min late for the boiler service visit, sorry!",
+        "direction": "outbound",
+    },
+    {
+        "kind": "call",
+        "source_ref": "call-5521",
+        "occurred_at": "2026-11-11T09:05:00+00:00",
+        "counterpart": {"name": "Jane Doe"},
+        "body": "Jane confirmed the payment of invoice 2231 will be made on Friday.",
+    },
+]
+
+
+def _interactions(app: ContactLogApp, out: TextIO, export_to: Path) -> None:
+    """Captured messages: named, tagged, captured once, found as one types, exported."""
+    org = app.organisations.create("Brightside Heating", timezone="Europe/London")
+    sam = app.actor(app.staff.add(org.id, name="Sam Reed", role="office_admin").id)
+    print(f"\n{org.name}: a client's emails, texts and calls, captured and searched", file=out)
+    client = {"id": "client-17", "name": "Jane Doe"}
+    inbox = [{**message, "client": client, "source": "sync"} for message in _INBOX]
+    report = app.interactions.capture_many(sam, [*inbox, inbox[0]])  # the sync sends one twice
+    print(f"  the sync job: {report.summary()}", file=out)
+    for shown in app.interactions.list(sam).items:
+        tags = ", ".join(shown.tags) or "no tags"
+        print(f"    {shown.description}  [{tags}]", file=out)
+    for typed in ("b", "boi", "boiler 22", "2026-11-1"):
+        found = app.interactions.list(sam, search=typed)
+        names = "; ".join(i.description for i in found.items) or "nothing"
+        print(f"  typing {typed!r:<13} finds {found.total}: {names}", file=out)
+    export_to.mkdir(parents=True, exist_ok=True)
+    path = export_to / f"{org.id}.csv"
+    count = app.interactions.export(sam, path, format="csv")
+    print(f"  exported {count} interaction(s) to {path}", file=out)
 
 
 def _beside(db: str, what: str) -> Path:

@@ -100,6 +100,20 @@ def test_the_demo_says_what_it_would_deliver_without_the_ical_extra(
     assert story.count("(no .ics without the ical extra) upsert") == 2
 
 
+def test_the_demo_captures_searches_and_exports_a_clients_interactions(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["demo", "--db", str(tmp_path / "demo.db")]) == 0
+    story = capsys.readouterr().out.partition("Brightside Heating")[2]
+    assert "4 item(s): 3 captured, 1 already there, 0 rejected" in story
+    assert "Email from Jane Doe: Invoice 2231 overdue" in story
+    assert "typing 'boiler 22'   finds 1: Email from Jane Doe: Invoice 2231 overdue" in story
+    (exported,) = list((tmp_path / "demo.db-exports").glob("*.csv"))
+    rows = exported.read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 4
+    assert rows[0].startswith("id,occurred_at,kind")
+
+
 def test_the_console_script_runs_and_rejects_unknown_commands() -> None:
     ok = subprocess.run(
         [sys.executable, "-m", "contactlog_core.cli", "demo"], capture_output=True, text=True

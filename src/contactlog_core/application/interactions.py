@@ -39,6 +39,7 @@ from contactlog_core.domain.interactions import (
 from contactlog_core.domain.organisations import Actor
 from contactlog_core.domain.queries import DEFAULT_PER_PAGE, MAX_PER_PAGE, whole_number
 from contactlog_core.errors import ConcurrencyConflict, ContactLogError, ValidationError
+from contactlog_core.exports import FORMATS, Target
 from contactlog_core.ports import TagExtractor, UnitOfWork
 
 __all__ = [
@@ -325,6 +326,41 @@ class InteractionService:
                 uow, me, search, client_id, kinds, sort, group_by_kind, page, per_page
             )
             return uow.interactions.page(query)
+
+    def export(
+        self,
+        actor: Actor,
+        target: Target,
+        *,
+        format: str = "csv",
+        search: str | None = None,
+        client_id: str | None = None,
+        kinds: InteractionKind | str | Iterable[InteractionKind | str] | None = None,
+        sort: Sequence[str] | str | None = None,
+        group_by_kind: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Write every interaction ``list`` would show (all pages) to ``target``; return the count.
+
+        ``format`` is ``"csv"``, ``"xlsx"``, ``"pdf"`` or ``"html"`` (see
+        ``contactlog_core.exports``); ``target`` a path or a binary file.
+        Interactions are read lazily in one read-only unit of work, so an
+        export is one consistent snapshot and, newest first (the default
+        order), runs in constant memory. ``progress`` gets the running count.
+        """
+        if not isinstance(format, str) or format not in FORMATS:
+            raise ValidationError(
+                "format", f"expected one of {', '.join(FORMATS)}, got {format!r:.40}"
+            )
+        with self._ctx.store.unit_of_work(read_only=True) as uow:
+            me = self._ctx.verified(uow, actor)
+            query = self._query(uow, me, search, client_id, kinds, sort, group_by_kind)
+            return FORMATS[format](
+                uow.interactions.stream(query),
+                target,
+                timezone=query.timezone,
+                progress=progress,
+            )
 
     def _query(
         self,

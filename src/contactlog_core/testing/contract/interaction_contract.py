@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -309,6 +311,30 @@ class InteractionContract:
             for i in app.interactions.list(seeds.alice, per_page=100, page=p).items
         ]
         assert keys == sorted(keys, reverse=True)
+
+    # --- exports ---------------------------------------------------------------------------
+
+    def test_an_export_holds_what_the_list_shows_on_every_page(self, seeds: Seeds) -> None:
+        app = seeds.app
+        for n in range(25):
+            subject = f"Invoice {n}" if n % 2 else f"Élodie's visit {n}"
+            app.interactions.capture(seeds.alice, email(f"<x{n}>", subject=subject))
+        app.interactions.capture(seeds.eve, email("<theirs>"))
+        counted: list[int] = []
+        out = io.BytesIO()
+        written = app.interactions.export(seeds.alice, out, search="visit", progress=counted.append)
+        rows = list(csv.DictReader(io.StringIO(out.getvalue().decode("utf-8"))))
+        listed = app.interactions.list(seeds.alice, search="visit", per_page=100)
+        assert written == len(rows) == listed.total == 13
+        assert [r["id"] for r in rows] == _ids(listed)
+        assert counted[-1] == 13
+        everything = io.BytesIO()
+        assert app.interactions.export(seeds.alice, everything, sort="description") == 25
+        text = everything.getvalue().decode("utf-8")
+        assert "Élodie" in text
+        assert "theirs" not in text
+        with pytest.raises(cl.ValidationError):
+            app.interactions.export(seeds.alice, io.BytesIO(), format="docx")
 
 
 def _ids(page: cl.InteractionPage) -> list[str]:

@@ -79,7 +79,7 @@ MAX_QUERY_WORDS = 20
 MAX_WORD_LENGTH = 100
 MAX_QUERY_LENGTH = 100_000  # characters of query text; 20 words never need more
 DEFAULT_SORT = ("-occurred_at",)
-MAX_COUNT = 1_000  # matches counted for a page; beyond, "more than 1,000"
+MAX_COUNT = 200  # matches counted for a page; beyond, "more than 200"
 
 # Runs of anything but a word character or a hyphen ("_" is a \w but not a word character).
 _SEPARATORS = re.compile(r"[^\w-]+|_+")

@@ -73,6 +73,21 @@ UNINDEX_WORDS = (
     "INSERT INTO interaction_search (interaction_search, rowid, words) VALUES ('delete', ?, ?)"
 )
 ORG_TIMEZONE = "SELECT timezone FROM organisations WHERE id = ?"
+GAIN_TERM = """
+INSERT INTO interaction_terms (term, uses) VALUES (?, 1)
+    ON CONFLICT (term) DO UPDATE SET uses = uses + 1
+"""
+DROP_LAST_USE = "DELETE FROM interaction_terms WHERE term = ? AND uses = 1"
+LOSE_TERM = "UPDATE interaction_terms SET uses = uses - 1 WHERE term = ?"
+OTHERS_HERE = """
+SELECT EXISTS (SELECT 1 FROM interactions WHERE org_id < ?)
+    OR EXISTS (SELECT 1 FROM interactions WHERE org_id > ?)
+"""
+TERMS_FROM = "SELECT term FROM interaction_terms WHERE term >= ? AND term < ? LIMIT ?"
+INDEXED_PREFIX = 3  # prefix='1 2 3' in migration 7: shorter words are looked up directly
+MAX_EXPANSION = 200  # whole words a query word may stand for before it is searched as a prefix
+SLACK = 64  # candidates read past a page, so that the second it ends in is usually complete
+_LAST_CHAR = "\U0010ffff"
 
 
 def org_token(org_id: str) -> str:
@@ -166,6 +181,7 @@ class SqliteInteractions:
         params["seq"] = self._free_key(params["occurred_at"])
         self._db.run(INSERT, params)
         self._db.run(INDEX_WORDS, (params["seq"], _indexed(interaction.org_id, words)))
+        self._count_terms(words.split(), [])
 
     def update(self, interaction: Interaction, *, expected_version: int) -> None:
         stored = self._db.one(SELECT_STORED, (interaction.id, interaction.org_id))
@@ -178,6 +194,14 @@ class SqliteInteractions:
             seq = stored["seq"]
             self._db.run(UNINDEX_WORDS, (seq, _indexed(interaction.org_id, stored["search_words"])))
             self._db.run(INDEX_WORDS, (seq, _indexed(interaction.org_id, words)))
+            old, new = set(stored["search_words"].split()), set(words.split())
+            self._count_terms(sorted(new - old), sorted(old - new))
+
+    def _count_terms(self, gained: Sequence[str], lost: Sequence[str]) -> None:
+        conn = self._db.conn
+        conn.executemany(GAIN_TERM, [(t,) for t in gained])
+        conn.executemany(DROP_LAST_USE, [(t,) for t in lost])
+        conn.executemany(LOSE_TERM, [(t,) for t in lost])
 
     def _free_key(self, occurred_at: int) -> int:
         first, last = time_key_range(occurred_at)
@@ -214,15 +238,16 @@ class SqliteInteractions:
         return None if row is None else interaction_from_row(row)
 
     def page(self, query: InteractionQuery) -> InteractionPage:
-        sql = _Filter(query)
         start = (query.page - 1) * query.per_page
+        match = self._match(query)
+        if match is _NOTHING:
+            return InteractionPage((), query.page, query.per_page, False, 0, True)
         if _in_time_order(query):
-            wanted = start + query.per_page + 1
-            seqs = _in_order(self._db, sql, query, wanted)
-            page_seqs = seqs[start : start + query.per_page]
-            has_next = len(seqs) == wanted
-            seen = None if has_next else len(seqs)
+            sql = _Filter(query, match, join=bool(query.client_id or query.kinds))
+            ordered, has_next, seen = self._in_time_order(sql, query, start)
+            page_seqs = ordered[start : start + query.per_page]
         else:
+            sql = _Filter(query, match, join=True)
             rows = self._db.all(
                 f"SELECT i.seq {sql.source} WHERE {sql.where} ORDER BY {_order_by(query)}"
                 " LIMIT ? OFFSET ?",
@@ -234,9 +259,8 @@ class SqliteInteractions:
             seen = start + len(rows) if not has_next and (rows or start == 0) else None
         # When every match has been seen the count is known; otherwise count, up to a cap.
         total = self._count(sql) if seen is None else seen
-        items = self._load(page_seqs)
         return InteractionPage(
-            items=items,
+            items=self._load(page_seqs),
             page=query.page,
             per_page=query.per_page,
             has_next=has_next,
@@ -244,8 +268,108 @@ class SqliteInteractions:
             total_is_exact=total <= MAX_COUNT,
         )
 
+    def _in_time_order(
+        self, sql: _Filter, query: InteractionQuery, start: int
+    ) -> tuple[list[int], bool, int | None]:
+        """The first matches in time order: their rowids, whether more follow, the total if known.
+
+        Rowid order is time order by the second. One read of rowids alone
+        (a search reads at least ``MAX_COUNT + 1`` of them, so its count
+        comes with it); the second the page ends in is completed if it goes
+        on past what was read; then only those candidates' instants and ids
+        are read, to order them exactly.
+        """
+        cut = start + query.per_page + 1  # rows to order: the pages so far and one more
+        fetch = cut + SLACK if query.search is None else max(cut + SLACK, MAX_COUNT + 1)
+        descending = query.order[0].descending
+        way = "DESC" if descending else "ASC"
+        seqs = [
+            row[0]
+            for row in self._db.all(
+                f"SELECT {sql.key} {sql.source} WHERE {sql.where} ORDER BY {sql.key} {way} LIMIT ?",
+                [*sql.params, fetch],
+            )
+        ]
+        more = len(seqs) == fetch
+        seen = None if more else len(seqs)
+        if more and query.search is not None:
+            seen = len(seqs)  # more than MAX_COUNT: the count is capped anyway
+        if len(seqs) > cut:
+            second = seqs[cut - 1] >> SLOT_BITS
+            candidates = [q for n, q in enumerate(seqs) if n < cut or q >> SLOT_BITS == second]
+            if more and seqs[-1] >> SLOT_BITS == second:
+                first_of_second, last_of_second = second << SLOT_BITS, (second + 1 << SLOT_BITS) - 1
+                low, high = (
+                    (first_of_second, seqs[-1] - 1)
+                    if descending
+                    else (seqs[-1] + 1, last_of_second)
+                )
+                candidates += [
+                    row[0]
+                    for row in self._db.all(
+                        f"SELECT {sql.key} {sql.source} WHERE {sql.where}"
+                        f" AND {sql.key} BETWEEN ? AND ?",
+                        [*sql.params, low, high],
+                    )
+                ]
+        else:
+            candidates = seqs
+        ordered = self._in_exact_order(candidates, descending)[:cut]
+        return ordered, len(ordered) == cut, seen
+
+    def _in_exact_order(self, seqs: Sequence[int], descending: bool) -> list[int]:
+        # As sort_interactions orders by time: the instant, then the id, both one way.
+        keys: list[tuple[int, str, int]] = []
+        for chunk in range(0, len(seqs), 500):
+            part = seqs[chunk : chunk + 500]
+            marks = ", ".join("?" * len(part))
+            rows = self._db.all(
+                f"SELECT occurred_at, id, seq FROM interactions WHERE seq IN ({marks})", list(part)
+            )
+            keys += [(row[0], row[1], row[2]) for row in rows]
+        keys.sort(key=lambda k: (k[0], k[1]), reverse=descending)
+        return [k[2] for k in keys]
+
+    def _match(self, query: InteractionQuery) -> str | None:
+        """The FTS5 query of ``query``'s words (``None`` without words; ``_NOTHING`` if none can match).
+
+        Every word is letters, digits, marks and hyphens only (parse_search),
+        so quoting it makes it a literal: nothing a person types becomes FTS5
+        syntax. A short word is a prefix query answered by a prefix index;
+        a longer one stands for the whole words it begins, as the terms
+        table lists them.
+        """
+        if query.search is None:
+            return None
+        # The organisation's token keeps a search inside it, at the price of walking its
+        # postings beside the words'; a database of one organisation needs no such fence.
+        parts = [] if self._alone(query.org_id) else [f'"{org_token(query.org_id)}"']
+        for word in query.search.words:
+            if len(word) <= INDEXED_PREFIX:
+                parts.append(f'"{word}"*')
+                continue
+            terms = [
+                row[0]
+                for row in self._db.all(TERMS_FROM, (word, word + _LAST_CHAR, MAX_EXPANSION + 1))
+            ]
+            if not terms:
+                return _NOTHING
+            if len(terms) > MAX_EXPANSION:
+                parts.append(f'"{word}"*')
+            else:
+                parts.append("(" + " OR ".join(f'"{t}"' for t in terms) + ")")
+        return " AND ".join(parts)
+
+    def _alone(self, org_id: str) -> bool:
+        """True when no other organisation has a single interaction here."""
+        row = self._db.one(OTHERS_HERE, (org_id, org_id))
+        return row is not None and not row[0]
+
     def stream(self, query: InteractionQuery) -> Iterator[Interaction]:
-        sql = _Filter(query)
+        match = self._match(query)
+        if match is _NOTHING:
+            return iter(())
+        sql = _Filter(query, match, join=True)
         if not _in_time_order(query):
             cursor = self._db.run(
                 f"SELECT i.* {sql.source} WHERE {sql.where} ORDER BY {_order_by(query)}",
@@ -270,24 +394,34 @@ class SqliteInteractions:
         return tuple(by_seq[seq] for seq in seqs)
 
 
-class _Filter:
-    """The ``FROM`` and ``WHERE`` of a query: its organisation, client, kinds and words."""
+_NOTHING = "\x00"  # a query word no interaction holds: the answer is empty, unasked
 
-    def __init__(self, query: InteractionQuery) -> None:
-        where = ["i.org_id = ?"]
-        params: list[Any] = [query.org_id]
-        if query.search is None:
+
+class _Filter:
+    """The ``FROM`` and ``WHERE`` of a query: its organisation, client, kinds and words.
+
+    A search reads the word index alone when nothing else is asked (its
+    organisation's token keeps it inside the organisation); ``join`` adds
+    the interactions, as the index's outer loop.
+    """
+
+    def __init__(self, query: InteractionQuery, match: str | None, *, join: bool) -> None:
+        where: list[str] = []
+        params: list[Any] = []
+        if match is None:
             self.source = "FROM interactions AS i"
             self.key = "i.seq"
+            where.append("i.org_id = ?")
+            params.append(query.org_id)
         else:
-            # CROSS JOIN keeps the index as the outer loop: left to itself, the planner may
-            # walk every interaction of the organisation and probe the index for each.
-            self.source = (
-                "FROM interaction_search AS s CROSS JOIN interactions AS i ON i.seq = s.rowid"
-            )
             self.key = "s.rowid"
-            where.insert(0, "interaction_search MATCH ?")
-            params.insert(0, _match(query))
+            self.source = "FROM interaction_search AS s"
+            if join:
+                # CROSS JOIN keeps the index as the outer loop: left to itself, the planner
+                # may walk every interaction of the organisation and probe the index for each.
+                self.source += " CROSS JOIN interactions AS i ON i.seq = s.rowid"
+            where.append("interaction_search MATCH ?")
+            params.append(match)
         if query.client_id is not None:
             where.append("i.client_id = ?")
             params.append(query.client_id)
@@ -297,14 +431,6 @@ class _Filter:
             params.extend(kinds)
         self.where = " AND ".join(where)
         self.params = params
-
-
-def _match(query: InteractionQuery) -> str:
-    # Every word is letters, digits, marks and hyphens only (parse_search), so quoting it
-    # makes it a literal: nothing a person types can become FTS5 syntax.
-    assert query.search is not None
-    terms = [f'"{word}"*' for word in query.search.words]
-    return " AND ".join([f'"{org_token(query.org_id)}"', *terms])
 
 
 def _in_time_order(query: InteractionQuery) -> bool:
@@ -329,33 +455,6 @@ def _order_by(query: InteractionQuery) -> str:
     ]
     last = "DESC" if query.order[-1].descending else "ASC"
     return ", ".join([*terms, f"i.id {last}"])
-
-
-def _in_order(db: Database, sql: _Filter, query: InteractionQuery, wanted: int) -> list[int]:
-    """The rowids of the first ``wanted`` matches (or all, if fewer), in the query's order.
-
-    Rowid order is time order by the second; the second the last candidate
-    falls in is completed, so sorting the candidates by instant and id gives
-    the true order of the first ``wanted``.
-    """
-    descending = query.order[0].descending
-    way = "DESC" if descending else "ASC"
-    rows = db.all(
-        f"SELECT i.seq, i.occurred_at, i.id {sql.source} WHERE {sql.where}"
-        f" ORDER BY {sql.key} {way} LIMIT ?",
-        [*sql.params, wanted],
-    )
-    if len(rows) == wanted:
-        last = rows[-1][0]
-        first_of_second, last_of_second = time_key_range(rows[-1][1])
-        low, high = (first_of_second, last - 1) if descending else (last + 1, last_of_second)
-        rows += db.all(
-            f"SELECT i.seq, i.occurred_at, i.id {sql.source} WHERE {sql.where}"
-            f" AND {sql.key} BETWEEN ? AND ?",
-            [*sql.params, low, high],
-        )
-    rows.sort(key=lambda r: (r[1], r[2]), reverse=descending)
-    return [r[0] for r in rows[:wanted]]
 
 
 def _by_time(db: Database, sql: _Filter, *, descending: bool) -> Iterator[Interaction]:

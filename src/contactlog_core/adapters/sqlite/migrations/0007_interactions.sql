@@ -60,3 +60,13 @@ CREATE VIRTUAL TABLE interaction_search USING fts5 (
     prefix = '1 2 3',
     detail = none
 );
+
+-- Every word the index holds, with how many interactions hold it. A query word
+-- of four characters or more is looked up here and searched as the few whole
+-- words it begins: FTS5 reads a whole word's postings lazily, newest first, but
+-- merges every posting of a prefix query before it can return the first row.
+-- Counted, so that a word no interaction holds any more (after a redaction) goes.
+CREATE TABLE interaction_terms (
+    term TEXT PRIMARY KEY,
+    uses INTEGER NOT NULL CHECK (uses > 0)
+) WITHOUT ROWID, STRICT;

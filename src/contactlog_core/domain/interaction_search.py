@@ -30,12 +30,12 @@ import datetime as dt
 import functools
 import re
 import unicodedata
+import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
 from typing import Any
 
 import attrs
-import pendulum
 
 from contactlog_core.domain.interactions import Interaction, InteractionKind
 from contactlog_core.domain.organisations import OrgId
@@ -161,10 +161,15 @@ def date_words(interaction: Interaction, timezone: str) -> tuple[str, ...]:
     ``("2026-11-23", "2026-11", "2026")``
     """
     zone = _zone(timezone)
+    at = interaction.occurred_at
     try:
-        local = dt.datetime.astimezone(interaction.occurred_at, zone)
-    except OverflowError:  # the last hours of year 9999 have no local date east of UTC
-        local = interaction.occurred_at
+        # A plain datetime: the standard zone's C conversion does not know pendulum's type.
+        plain = dt.datetime(
+            at.year, at.month, at.day, at.hour, at.minute, at.second, at.microsecond
+        ) - (at.utcoffset() or dt.timedelta())
+        local = zone.fromutc(plain.replace(tzinfo=zone))
+    except OverflowError:  # the first and last hours of the calendar have no UTC or local date
+        local = at
     day = f"{local.year:04d}-{local.month:02d}-{local.day:02d}"
     return (day, day[:7], day[:4])
 
@@ -178,7 +183,8 @@ def _zone(name: object) -> dt.tzinfo:
 @functools.lru_cache(maxsize=64)
 def _known_zone(name: str) -> dt.tzinfo:
     # Loading a zone reads its file: once per name, not once per interaction searched.
-    return pendulum.timezone(require_timezone(name))
+    # The standard library's zone converts in C; the name is checked by pendulum's rules.
+    return zoneinfo.ZoneInfo(require_timezone(name))
 
 
 def searchable_words(interaction: Interaction, timezone: str) -> tuple[str, ...]:

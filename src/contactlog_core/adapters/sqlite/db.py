@@ -42,6 +42,14 @@ class Database:
             with translated("run a statement"):
                 raise
 
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """``sql`` once per row of ``rows`` (one prepared statement)."""
+        try:
+            self.conn.executemany(sql, rows)
+        except sqlite3.Error:
+            with translated("run a statement"):
+                raise
+
     def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self.run(sql, params).fetchone()
         return row

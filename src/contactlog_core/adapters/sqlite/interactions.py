@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from contactlog_core.adapters.sqlite.db import Database
+from contactlog_core.adapters.sqlite.db import Database, translated
 from contactlog_core.domain.interaction_search import (
     MAX_COUNT,
     InteractionPage,
@@ -36,7 +36,12 @@ from contactlog_core.domain.interactions import (
     Redaction,
 )
 from contactlog_core.domain.organisations import OrgId, StaffId
-from contactlog_core.errors import ConcurrencyConflict, NotFound, StoreUnavailable
+from contactlog_core.errors import (
+    ConcurrencyConflict,
+    NotFound,
+    StoreUnavailable,
+    ValidationError,
+)
 from contactlog_core.instants import from_micros, to_micros
 
 __all__ = ["SLOT_BITS", "SqliteInteractions", "org_token", "time_key_range"]
@@ -173,13 +178,20 @@ class SqliteInteractions:
     # --- writes ----------------------------------------------------------------------------
 
     def add(self, interaction: Interaction) -> None:
-        found = self.find_by_source(interaction.org_id, interaction.source, interaction.source_ref)
-        if found is not None:
-            raise ConcurrencyConflict("interaction", interaction.id, 0, found.version)
         words = self._words(interaction)
         params = interaction_params(interaction, words)
         params["seq"] = self._free_key(params["occurred_at"])
-        self._db.run(INSERT, params)
+        try:
+            self._db.conn.execute(INSERT, params)
+        except sqlite3.IntegrityError:
+            i = interaction
+            found = self.find_by_source(i.org_id, i.source, i.source_ref)
+            if found is not None:  # captured meanwhile: the unique (org, source, ref) said no
+                raise ConcurrencyConflict("interaction", i.id, 0, found.version) from None
+            raise ValidationError("interaction", f"the database refused {i.id!r}") from None
+        except sqlite3.Error:
+            with translated("capture an interaction"):
+                raise
         self._db.run(INDEX_WORDS, (params["seq"], _indexed(interaction.org_id, words)))
         self._count_terms(words.split(), [])
 
@@ -198,10 +210,11 @@ class SqliteInteractions:
             self._count_terms(sorted(new - old), sorted(old - new))
 
     def _count_terms(self, gained: Sequence[str], lost: Sequence[str]) -> None:
-        conn = self._db.conn
-        conn.executemany(GAIN_TERM, [(t,) for t in gained])
-        conn.executemany(DROP_LAST_USE, [(t,) for t in lost])
-        conn.executemany(LOSE_TERM, [(t,) for t in lost])
+        if gained:
+            self._db.many(GAIN_TERM, [(t,) for t in gained])
+        if lost:
+            self._db.many(DROP_LAST_USE, [(t,) for t in lost])
+            self._db.many(LOSE_TERM, [(t,) for t in lost])
 
     def _free_key(self, occurred_at: int) -> int:
         first, last = time_key_range(occurred_at)

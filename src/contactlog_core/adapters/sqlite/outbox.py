@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from pendulum import DateTime
 
-from contactlog_core.adapters.sqlite.db import Database
+from contactlog_core.adapters.sqlite.db import Database, translated
 from contactlog_core.domain.logs import LogId
 from contactlog_core.domain.organisations import OrgId
 from contactlog_core.domain.reminders import ReminderRequest, last_sent
@@ -63,6 +63,9 @@ class SqliteOutbox:
                 )
             except sqlite3.IntegrityError:
                 raise ValidationError("reminder", f"{r.key} #{r.sequence} is queued") from None
+            except sqlite3.Error:
+                with translated("queue a reminder"):
+                    raise
 
     def due(self, sink: str, now: DateTime, limit: int) -> list[OutboxEntry]:
         rows = self._db.all(DUE, (sink, to_micros(now), limit))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -63,11 +64,23 @@ def organisation_from_row(row: sqlite3.Row) -> Organisation:
         id=OrgId(row["id"]),
         name=row["name"],
         timezone=row["timezone"],
-        aging=structure(json.loads(row["aging"]), AgingPolicy),
-        reminders=structure(json.loads(row["reminders"]), ReminderSettings),
+        aging=_aging(row["aging"]),
+        reminders=_reminders(row["reminders"]),
         created_at=from_micros(row["created_at"]),
         version=row["version"],
     )
+
+
+# Settings are immutable values read on every save (reminders are planned on each one):
+# the same stored text always gives the same value, so each is built once.
+@functools.lru_cache(maxsize=256)
+def _aging(text: str) -> AgingPolicy:
+    return structure(json.loads(text), AgingPolicy)
+
+
+@functools.lru_cache(maxsize=256)
+def _reminders(text: str) -> ReminderSettings:
+    return structure(json.loads(text), ReminderSettings)
 
 
 def staff_from_row(row: sqlite3.Row) -> Staff:

@@ -114,9 +114,13 @@ def test_the_demo_captures_searches_and_exports_a_clients_interactions(
     assert rows[0].startswith("id,occurred_at,kind")
 
 
-def test_the_console_script_runs_and_rejects_unknown_commands() -> None:
+def test_the_console_script_runs_and_rejects_unknown_commands(tmp_path: Path) -> None:
+    # In a folder of its own: the demo's default file is created where it runs.
     ok = subprocess.run(
-        [sys.executable, "-m", "contactlog_core.cli", "demo"], capture_output=True, text=True
+        [sys.executable, "-m", "contactlog_core.cli", "demo"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     )
     assert ok.returncode == 0, ok.stderr
     bad = subprocess.run(

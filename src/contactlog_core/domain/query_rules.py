@@ -216,8 +216,9 @@ def due_window(due: Due, now: DateTime, timezone: str) -> tuple[DateTime | None,
 
     >>> import pendulum
     >>> now = pendulum.datetime(2026, 11, 23, 23, 45, tz="UTC")
-    >>> [t.isoformat() for t in due_window(Due.TODAY, now, "Asia/Tokyo")]
-    ['2026-11-24T00:00:00+09:00', '2026-11-25T00:00:00+09:00']
+    >>> start, end = due_window(Due.TODAY, now, "Asia/Tokyo")
+    >>> start.isoformat(), end.isoformat()
+    ('2026-11-24T00:00:00+09:00', '2026-11-25T00:00:00+09:00')
     """
     if due is Due.OVERDUE:
         return None, now

@@ -12,7 +12,7 @@ extra (``pip install 'contactlog-core[export]'``).
 >>> out = io.BytesIO()
 >>> write_csv([], out, timezone="Europe/Paris")
 0
->>> out.getvalue().split(b"\\r\\n")[0][:32]
+>>> out.getvalue()[:32]
 b'id,occurred_at,kind,direction,cl'
 >>> sorted(FORMATS)
 ['csv', 'html', 'pdf', 'xlsx']

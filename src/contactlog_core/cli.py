@@ -1,5 +1,5 @@
 """The ``contactlog`` command: ``demo`` walks through the seed scenario, ``sweep`` ages leads,
-``reminders`` delivers follow-up reminders."""
+``reminders`` delivers follow-up reminders, ``export`` writes interactions to a file."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from contactlog_core.demo import run_demo
 from contactlog_core.errors import ContactLogError
+from contactlog_core.export_command import add_export_parser, run_export
 from contactlog_core.reminders_command import add_reminders_parser, run_reminders
 from contactlog_core.sweep_command import add_sweep_parser, run_sweep
 
@@ -27,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_sweep_parser(commands)
     add_reminders_parser(commands)
+    add_export_parser(commands)
     return parser
 
 
@@ -35,6 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "sweep":
             return run_sweep(args, out=sys.stdout, err=sys.stderr)
+        if args.command == "export":
+            return run_export(args, out=sys.stdout, err=sys.stderr)
         if args.command == "reminders":
             return run_reminders(args, out=sys.stdout, err=sys.stderr)
         run_demo(out=sys.stdout, db=args.db)

@@ -25,6 +25,8 @@ def require_aware(value: object, field: str) -> DateTime:
     A naive datetime has no meaning for a log shared across time zones, so it
     is refused rather than guessed.
     """
+    if type(value) is DateTime and value.tzinfo is pendulum.UTC:
+        return value  # already through this gate: instants pass it many times on their way in
     if not isinstance(value, dt.datetime):
         raise ValidationError(
             field, f"expected a timezone-aware datetime, got {type(value).__name__}"

@@ -122,3 +122,98 @@ def test_migration_2_backfills_what_the_queries_read(tmp_path: Path) -> None:
     assert app.logs.badges(me).organisation.follow_ups == 1
     assert [r.id for r in app.logs.follow_ups(me).items] == ["f1"]
     app.close()
+
+
+def test_migration_9_indexes_every_interaction_again(tmp_path: Path) -> None:
+    """A version 8 index (prefixes of 1 to 3) is rebuilt with the same words and organisations."""
+    import pendulum
+
+    from contactlog_core.adapters.sqlite.interactions import org_token
+    from contactlog_core.domain.interaction_search import InteractionQuery, parse_search
+    from contactlog_core.domain.interactions import (
+        ClientRef,
+        Counterpart,
+        Direction,
+        Interaction,
+        InteractionId,
+        InteractionKind,
+        InteractionLinks,
+    )
+    from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
+
+    t0 = pendulum.datetime(2026, 3, 29, 0, 30, tz="UTC")  # London's clocks go forward at 01:00
+    orgs = (OrgId("örg-1"), OrgId("org-2"))  # a token's hex is of the id's UTF-8 bytes
+    rows = [
+        Interaction(
+            id=InteractionId(f"int-{n:03d}"),
+            org_id=orgs[n % 2],
+            client=ClientRef("c1", "Jane"),
+            kind=InteractionKind.EMAIL,
+            direction=Direction.INBOUND,
+            counterpart=Counterpart("Jane Doe", "jane@example.com"),
+            subject="",
+            body="",
+            occurred_at=t0.add(minutes=17 * n),
+            source="imap",
+            source_ref=f"<{n}@example.com>",
+            description=["Invoice 2231 overdue", "Boiler réunion", "Invoiced twice"][n % 3],
+            tags=("heating",) if n % 5 == 0 else (),
+            links=InteractionLinks(None, None),
+            captured_by=StaffId(f"s{n % 2}"),
+            captured_at=t0,
+            updated_at=t0,
+            version=1,
+        )
+        for n in range(40)
+    ]
+
+    def seeded(path: Path) -> SqliteStore:
+        store = SqliteStore(path)
+        with store.unit_of_work() as uow:
+            for n, org in enumerate(orgs):
+                uow.organisations.add(Organisation(org, "Org", "Europe/London", t0))
+                uow.staff.add(Staff(StaffId(f"s{n}"), org, "Ann", "office_admin", t0))
+            for row in rows:
+                uow.interactions.add(row)
+        return store
+
+    old, fresh = tmp_path / "v8.db", tmp_path / "fresh.db"
+    seeded(old).close()
+    # Back to version 8: its index, holding what the store wrote there, row by row.
+    with sqlite3.connect(old, isolation_level=None) as conn:
+        indexed = conn.execute("SELECT seq, org_id, search_words FROM interactions").fetchall()
+        conn.executescript(
+            """
+            DROP TABLE interaction_search;
+            CREATE VIRTUAL TABLE interaction_search USING fts5 (
+                words, content = '', tokenize = "ascii tokenchars '-_'",
+                prefix = '1 2 3', detail = none);
+            PRAGMA user_version = 8;
+            """
+        )
+        conn.executemany(
+            "INSERT INTO interaction_search (rowid, words) VALUES (?, ?)",
+            [(seq, f"{org_token(org)} {words}") for seq, org, words in indexed],
+        )
+    conn.close()
+
+    migrated, reference = SqliteStore(old), seeded(fresh)
+    assert migrated.schema_version == LATEST
+    assert _schema(old) == _schema(fresh)
+    for typed in ("inv", "invo", "invoi", "invoiced", "réun boil", "2231", "2026-03", "heat"):
+        for org in orgs:
+            query = InteractionQuery(
+                org_id=org, search=parse_search(typed), timezone="Europe/London", per_page=50
+            )
+            answers = []
+            for store in (migrated, reference):
+                with store.unit_of_work(read_only=True) as uow:
+                    answers.append([i.id for i in uow.interactions.page(query).items])
+            assert answers[0] == answers[1], (typed, org)
+            assert answers[0], (typed, org)
+    with sqlite3.connect(old) as conn:
+        conn.execute(
+            "INSERT INTO interaction_search (interaction_search) VALUES ('integrity-check')"
+        )
+    migrated.close()
+    reference.close()

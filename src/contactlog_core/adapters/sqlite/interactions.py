@@ -10,6 +10,7 @@ the second the last of them falls in, and orders that handful exactly as
 
 from __future__ import annotations
 
+import collections
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -79,17 +80,17 @@ UNINDEX_WORDS = (
 )
 ORG_TIMEZONE = "SELECT timezone FROM organisations WHERE id = ?"
 GAIN_TERM = """
-INSERT INTO interaction_terms (term, uses) VALUES (?, 1)
-    ON CONFLICT (term) DO UPDATE SET uses = uses + 1
+INSERT INTO interaction_terms (term, uses) VALUES (?, ?)
+    ON CONFLICT (term) DO UPDATE SET uses = uses + excluded.uses
 """
-DROP_LAST_USE = "DELETE FROM interaction_terms WHERE term = ? AND uses = 1"
-LOSE_TERM = "UPDATE interaction_terms SET uses = uses - 1 WHERE term = ?"
+DROP_LAST_USES = "DELETE FROM interaction_terms WHERE term = ? AND uses = ?"
+LOSE_TERM = "UPDATE interaction_terms SET uses = uses - ? WHERE term = ?"
 OTHERS_HERE = """
 SELECT EXISTS (SELECT 1 FROM interactions WHERE org_id < ?)
     OR EXISTS (SELECT 1 FROM interactions WHERE org_id > ?)
 """
 TERMS_FROM = "SELECT term FROM interaction_terms WHERE term >= ? AND term < ? LIMIT ?"
-INDEXED_PREFIX = 3  # prefix='1 2 3' in migration 7: shorter words are looked up directly
+INDEXED_PREFIX = 4  # prefix='1 2 3 4' in migration 9: words this short are looked up directly
 MAX_EXPANSION = 200  # whole words a query word may stand for before it is searched as a prefix
 SLACK = 64  # candidates read past a page, so that the second it ends in is usually complete
 _LAST_CHAR = "\U0010ffff"
@@ -174,6 +175,11 @@ class SqliteInteractions:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._zones: dict[str, str] = {}
+        # Index words of the rows added in this unit of work, written by ``flush``: FTS5
+        # buffers rowids that ascend and writes a new segment whenever one does not, and
+        # interactions arrive in any time order. So are the term counts, once per term.
+        self._unindexed: list[tuple[int, str]] = []
+        self._uncounted: collections.Counter[str] = collections.Counter()
 
     # --- writes ----------------------------------------------------------------------------
 
@@ -192,10 +198,31 @@ class SqliteInteractions:
         except sqlite3.Error:
             with translated("capture an interaction"):
                 raise
-        self._db.run(INDEX_WORDS, (params["seq"], _indexed(interaction.org_id, words)))
-        self._count_terms(words.split(), [])
+        self._unindexed.append((params["seq"], _indexed(interaction.org_id, words)))
+        self._uncounted.update(words.split())
+
+    def flush(self) -> None:
+        """Write the index words and term counts this unit of work has kept back.
+
+        Runs before the commit and before anything that reads the index or
+        the terms, so nothing ever reads them behind the rows.
+        """
+        if self._unindexed:
+            self._unindexed.sort()
+            self._db.many(INDEX_WORDS, self._unindexed)
+            self._unindexed = []
+        if self._uncounted:
+            gained = sorted((t, n) for t, n in self._uncounted.items() if n > 0)
+            lost = sorted((t, -n) for t, n in self._uncounted.items() if n < 0)
+            self._uncounted = collections.Counter()
+            if gained:
+                self._db.many(GAIN_TERM, gained)
+            if lost:
+                self._db.many(DROP_LAST_USES, lost)
+                self._db.many(LOSE_TERM, [(n, t) for t, n in lost])
 
     def update(self, interaction: Interaction, *, expected_version: int) -> None:
+        self.flush()  # the row's words may still be kept back, and are taken out below
         stored = self._db.one(SELECT_STORED, (interaction.id, interaction.org_id))
         words = self._words(interaction)
         params = {**interaction_params(interaction, words), "expected_version": expected_version}
@@ -207,14 +234,8 @@ class SqliteInteractions:
             self._db.run(UNINDEX_WORDS, (seq, _indexed(interaction.org_id, stored["search_words"])))
             self._db.run(INDEX_WORDS, (seq, _indexed(interaction.org_id, words)))
             old, new = set(stored["search_words"].split()), set(words.split())
-            self._count_terms(sorted(new - old), sorted(old - new))
-
-    def _count_terms(self, gained: Sequence[str], lost: Sequence[str]) -> None:
-        if gained:
-            self._db.many(GAIN_TERM, [(t,) for t in gained])
-        if lost:
-            self._db.many(DROP_LAST_USE, [(t,) for t in lost])
-            self._db.many(LOSE_TERM, [(t,) for t in lost])
+            self._uncounted.update(new - old)
+            self._uncounted.subtract(old - new)
 
     def _free_key(self, occurred_at: int) -> int:
         first, last = time_key_range(occurred_at)
@@ -354,6 +375,7 @@ class SqliteInteractions:
         """
         if query.search is None:
             return None
+        self.flush()
         # The organisation's token keeps a search inside it, at the price of walking its
         # postings beside the words'; a database of one organisation needs no such fence.
         parts = [] if self._alone(query.org_id) else [f'"{org_token(query.org_id)}"']

@@ -77,6 +77,7 @@ class SqliteUnitOfWork:
         try:
             if exc_type is None:
                 with translated("commit"):
+                    self.interactions.flush()
                     conn.execute("COMMIT")
         finally:
             if conn.in_transaction:

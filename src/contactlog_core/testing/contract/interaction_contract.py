@@ -8,11 +8,12 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
 import pytest
 
 import contactlog_core as cl
-from contactlog_core.domain.interaction_search import MAX_COUNT
-from contactlog_core.ports import Store
+from contactlog_core.domain.interaction_search import MAX_COUNT, InteractionQuery, parse_search
+from contactlog_core.ports import Store, UnitOfWork
 from contactlog_core.testing.contract.app_contract import START, Seeds, race
 
 __all__ = ["InteractionContract", "email"]
@@ -75,6 +76,48 @@ class InteractionContract:
         assert len({o.id for o in outcomes if isinstance(o, cl.Interaction)}) == 1
         assert len(outcomes) == len(people)
         assert seeds.app.interactions.list(seeds.alice).total == 1
+
+    def test_a_unit_of_work_finds_what_it_wrote_and_a_failed_one_leaves_no_word(
+        self, seeds: Seeds
+    ) -> None:
+        first = seeds.app.interactions.capture(seeds.alice, email("<u1>", subject="Boiler fixed"))
+
+        def search(uow: UnitOfWork, text: str) -> list[str]:
+            query = InteractionQuery(
+                org_id=seeds.org.id, search=parse_search(text), timezone=seeds.org.timezone
+            )
+            return [i.id for i in uow.interactions.page(query).items]
+
+        later = [
+            attrs.evolve(
+                first,
+                id=cl.InteractionId(f"int-u{n}"),
+                source_ref=f"<u{n}>",
+                occurred_at=first.occurred_at.subtract(minutes=n),  # in any time order
+                description=f"Xylophone lesson {n}",
+                tags=(),
+            )
+            for n in (2, 3)
+        ]
+
+        def write_then_fail() -> None:
+            with seeds.store.unit_of_work() as uow:
+                for interaction in later:
+                    uow.interactions.add(interaction)
+                assert search(uow, "xylo") == ["int-u2", "int-u3"]
+                uow.interactions.update(
+                    attrs.evolve(later[0], description="Boiler lesson", version=2),
+                    expected_version=1,
+                )
+                assert search(uow, "boil") == [first.id, "int-u2"]
+                assert search(uow, "xylophone") == ["int-u3"]
+                raise RuntimeError("the unit of work fails")
+
+        with pytest.raises(RuntimeError):
+            write_then_fail()
+        with seeds.store.unit_of_work(read_only=True) as uow:
+            assert search(uow, "xylo") == search(uow, "lesson") == []
+            assert search(uow, "boil") == [first.id]
 
     def test_capture_many_keeps_the_good_items_and_says_why_others_were_refused(
         self, seeds: Seeds

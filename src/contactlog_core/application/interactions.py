@@ -204,7 +204,7 @@ class InteractionService:
         stored = uow.interactions.find_by_source(me.org_id, draft.source, draft.source_ref)
         if stored is not None:
             return stored, False
-        change = commands.capture(
+        change = commands.capture_checked(
             interaction_id=InteractionId(self._ctx.ids()),
             actor=me,
             now=self._ctx.clock.now(),

@@ -39,6 +39,7 @@ from contactlog_core.policy import Permission, Policy
 __all__ = [
     "InteractionChange",
     "capture",
+    "capture_checked",
     "redact",
     "relink",
     "rename",
@@ -63,8 +64,29 @@ def capture(
     The description is the draft's, else ``describe``'s; ``tags`` are the
     draft's own or the extractor's (the service decides), normalised.
     """
+    return capture_checked(
+        interaction_id=interaction_id,
+        actor=actor,
+        now=now,
+        draft=check_draft(draft),
+        tags=tags,
+    )
+
+
+def capture_checked(
+    *,
+    interaction_id: InteractionId,
+    actor: Actor,
+    now: DateTime,
+    draft: InteractionDraft,
+    tags: Sequence[str],
+) -> InteractionChange:
+    """``capture`` of a draft that ``check_draft`` returned, which is not checked again.
+
+    A sync job checks each draft before its transaction, to reject the bad
+    ones with their reasons; checking it twice would only cost time.
+    """
     now = require_aware(now, "now")
-    draft = check_draft(draft)
     interaction = Interaction(
         id=InteractionId(check.identifier(interaction_id, "interaction_id")),
         org_id=actor.org_id,

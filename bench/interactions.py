@@ -1236,6 +1236,7 @@ UNDER_TEST = (
     "application/interactions.py",
     "adapters/sqlite/interactions.py",
     "adapters/sqlite/migrations/0007_interactions.sql",
+    "adapters/sqlite/migrations/0009_four_letter_prefixes.sql",
     "domain/interaction_search.py",
 )
 

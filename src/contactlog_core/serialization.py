@@ -25,7 +25,14 @@ from pendulum import DateTime
 from contactlog_core.errors import ContactLogError, ValidationError
 from contactlog_core.instants import require_aware
 
-__all__ = ["configure_converter", "converter", "make_converter", "structure", "unstructure"]
+__all__ = [
+    "configure_converter",
+    "converter",
+    "instant_text",
+    "make_converter",
+    "structure",
+    "unstructure",
+]
 
 T = TypeVar("T")
 
@@ -37,6 +44,11 @@ def _structure_instant(value: object, _: type) -> DateTime:
         except ValueError as e:
             raise ValidationError("instant", f"{value!r} is not an ISO 8601 instant") from e
     return require_aware(value, "instant")
+
+
+def instant_text(value: dt.datetime) -> str:
+    """An aware instant as the converter writes it: ISO 8601 in UTC, ``+00:00``."""
+    return _unstructure_instant(value)
 
 
 def _unstructure_instant(value: dt.datetime) -> str:

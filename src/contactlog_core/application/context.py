@@ -69,7 +69,10 @@ class Context:
         entity: str,
         change: Change[Any],
         detail: dict[str, Any] | None = None,
+        *,
+        snapshot: Callable[[Any], dict[str, Any]] = unstructure,
     ) -> None:
+        """Append the audit event of ``change``; ``snapshot`` makes its before and after data."""
         after = change.after
         uow.audit.append(
             AuditEvent(
@@ -80,8 +83,8 @@ class Context:
                 command=str(change.command),
                 actor=change.actor,
                 at=change.at,
-                before=None if change.before is None else unstructure(change.before),
-                after=unstructure(after),
+                before=None if change.before is None else snapshot(change.before),
+                after=snapshot(after),
                 detail=detail,
             )
         )

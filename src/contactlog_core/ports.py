@@ -191,6 +191,15 @@ class InteractionRepository(Protocol):
         """The interaction captured from ``(source, source_ref)`` in ``org_id``, if any."""
         ...
 
+    def find_by_sources(
+        self, org_id: OrgId, refs: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], Interaction]:
+        """Those of ``refs`` (``(source, source_ref)`` pairs) captured in ``org_id``, by pair.
+
+        One read for a whole batch of a sync job, where ``find_by_source`` would be one each.
+        """
+        ...
+
     def update(self, interaction: Interaction, *, expected_version: int) -> None:
         """Replace the stored interaction if still at ``expected_version``, else ``ConcurrencyConflict``."""
         ...

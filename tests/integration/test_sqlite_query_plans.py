@@ -114,6 +114,21 @@ QUESTIONS: dict[str, Callable[[cl.ContactLogApp, cl.Actor], Any]] = {
             "tags": [],
         },
     ),
+    "capture of a batch": lambda app, me: app.interactions.capture_many(
+        me,
+        [
+            {
+                "client": {"id": "c", "name": "C"},
+                "kind": "note",
+                "source": source,
+                "source_ref": f"batch-{n}",
+                "occurred_at": START.isoformat(),
+                "tags": [],
+            }
+            for n in range(3)
+            for source in ("plans", "sms")
+        ],
+    ),
     "reminders delivered": lambda app, me: app.reminders.deliver(CollectingSink()),
 }
 

@@ -257,6 +257,12 @@ class _Interactions:
         found = self._staged_sources.get(key, self._sources.get(key))
         return None if found is None else self._t.lookup(found)
 
+    def find_by_sources(
+        self, org_id: OrgId, refs: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], Interaction]:
+        found = {ref: self.find_by_source(org_id, *ref) for ref in refs}
+        return {ref: interaction for ref, interaction in found.items() if interaction is not None}
+
     def update(self, interaction: Interaction, *, expected_version: int) -> None:
         self._t.update(interaction, expected_version)
 

@@ -123,7 +123,11 @@ class InteractionService:
             try:
                 with self._ctx.store.unit_of_work() as uow:
                     me = self._ctx.verified(uow, actor)
-                    return self._capture(uow, me, prepared)[0]
+                    checked = prepared.draft
+                    stored = uow.interactions.find_by_source(
+                        me.org_id, checked.source, checked.source_ref
+                    )
+                    return stored or self._capture(uow, me, prepared)
             except ConcurrencyConflict:
                 # Another capture of the same message committed first: it is the stored one.
                 if attempt == 2:
@@ -175,11 +179,14 @@ class InteractionService:
         captured = duplicates = 0
         with self._ctx.store.unit_of_work() as uow:
             me = self._ctx.verified(uow, actor)
-            for prepared in ready:
-                if self._capture(uow, me, prepared)[1]:
-                    captured += 1
-                else:
+            refs = [(p.draft.source, p.draft.source_ref) for p in ready]
+            stored = uow.interactions.find_by_sources(me.org_id, refs)
+            for ref, prepared in zip(refs, ready, strict=True):
+                if ref in stored:  # captured before, or earlier in this batch
                     duplicates += 1
+                    continue
+                stored[ref] = self._capture(uow, me, prepared)
+                captured += 1
         return CaptureReport(
             captured=report.captured + captured,
             duplicates=report.duplicates + duplicates,
@@ -200,21 +207,18 @@ class InteractionService:
             ) from e
         return _Prepared(draft, normalise_tags(found))
 
-    def _capture(self, uow: UnitOfWork, me: Actor, prepared: _Prepared) -> tuple[Interaction, bool]:
-        draft = prepared.draft
-        stored = uow.interactions.find_by_source(me.org_id, draft.source, draft.source_ref)
-        if stored is not None:
-            return stored, False
+    def _capture(self, uow: UnitOfWork, me: Actor, prepared: _Prepared) -> Interaction:
+        """``prepared`` stored, named and audited; the caller knows it is not stored yet."""
         change = commands.capture_checked(
             interaction_id=InteractionId(self._ctx.ids()),
             actor=me,
             now=self._ctx.clock.now(),
-            draft=draft,
+            draft=prepared.draft,
             tags=prepared.tags,
         )
         uow.interactions.add(change.after)
         self._audit(uow, me, change)
-        return change.after, True
+        return change.after
 
     # --- corrections -----------------------------------------------------------------------
 

@@ -45,11 +45,13 @@ from contactlog_core.errors import (
 )
 from contactlog_core.instants import from_micros, to_micros
 
-__all__ = ["SLOT_BITS", "SqliteInteractions", "org_token", "time_key_range"]
+__all__ = ["SLOT_BITS", "SqliteInteractions", "org_token", "time_key", "time_key_range"]
 
 SLOT_BITS = 23  # interactions of one second a rowid range holds: 8,388,608
 _SLOTS = 1 << SLOT_BITS
 _SECOND = 1_000_000
+_MICRO_SHIFT = 3  # 8 slots per microsecond: 8,000,000 of a second's slots, the rest spare
+_SPARE = _SECOND << _MICRO_SHIFT
 
 _COLUMNS = """
     seq, id, org_id, client_id, client_name, kind, direction, counterpart_name,
@@ -71,8 +73,11 @@ UPDATE interactions
 """
 SELECT_BY_ID = "SELECT * FROM interactions WHERE id = ? AND org_id = ?"
 SELECT_BY_SOURCE = "SELECT * FROM interactions WHERE org_id = ? AND source = ? AND source_ref = ?"
+SELECT_BY_SOURCES = "SELECT * FROM interactions WHERE org_id = ? AND source = ? AND source_ref IN"
+_CHUNK = 500  # bound parameters per read, well below any SQLite build's limit
 SELECT_STORED = "SELECT seq, version, search_words FROM interactions WHERE id = ? AND org_id = ?"
 LAST_SLOT = "SELECT max(seq) FROM interactions WHERE seq BETWEEN ? AND ?"
+KEY_TAKEN = "SELECT 1 FROM interactions WHERE seq = ?"
 INDEX_WORDS = "INSERT INTO interaction_search (rowid, words) VALUES (?, ?)"
 # A contentless index forgets a row only when told exactly what it indexed.
 UNINDEX_WORDS = (
@@ -99,6 +104,20 @@ _LAST_CHAR = "\U0010ffff"
 def org_token(org_id: str) -> str:
     """The index word that keeps a search inside one organisation: ``_`` and its id in hex."""
     return "_" + org_id.encode().hex()
+
+
+def time_key(occurred_at_micros: int) -> int:
+    """The rowid an interaction of that instant takes: its second, then its microsecond.
+
+    Eight slots per microsecond, so keys of one second follow its instants;
+    only the first is tried: when another interaction of the same
+    microsecond holds it, the store takes the next of the second's spare
+    slots above all of them (``_SPARE`` onwards). So a capture reads no key
+    before it writes. Within a second the store orders exactly, by instant
+    and id, whatever the slots.
+    """
+    second, micro = divmod(occurred_at_micros, _SECOND)
+    return (second << SLOT_BITS) | (micro << _MICRO_SHIFT)
 
 
 def time_key_range(occurred_at_micros: int) -> tuple[int, int]:
@@ -186,15 +205,11 @@ class SqliteInteractions:
     def add(self, interaction: Interaction) -> None:
         words = self._words(interaction)
         params = interaction_params(interaction, words)
-        params["seq"] = self._free_key(params["occurred_at"])
+        params["seq"] = time_key(params["occurred_at"])
         try:
             self._db.conn.execute(INSERT, params)
         except sqlite3.IntegrityError:
-            i = interaction
-            found = self.find_by_source(i.org_id, i.source, i.source_ref)
-            if found is not None:  # captured meanwhile: the unique (org, source, ref) said no
-                raise ConcurrencyConflict("interaction", i.id, 0, found.version) from None
-            raise ValidationError("interaction", f"the database refused {i.id!r}") from None
+            self._insert_refused(interaction, params)
         except sqlite3.Error:
             with translated("capture an interaction"):
                 raise
@@ -237,15 +252,26 @@ class SqliteInteractions:
             self._uncounted.update(new - old)
             self._uncounted.subtract(old - new)
 
-    def _free_key(self, occurred_at: int) -> int:
-        first, last = time_key_range(occurred_at)
-        taken = self._db.one(LAST_SLOT, (first, last))
-        key = first if taken is None or taken[0] is None else taken[0] + 1
+    def _insert_refused(self, interaction: Interaction, params: dict[str, Any]) -> None:
+        """Why the database refused ``interaction``: a capture of it, or its key being taken."""
+        i = interaction
+        found = self.find_by_source(i.org_id, i.source, i.source_ref)
+        if found is not None:  # captured meanwhile: the unique (org, source, ref) said no
+            raise ConcurrencyConflict("interaction", i.id, 0, found.version) from None
+        if self._db.one(KEY_TAKEN, (params["seq"],)) is None:
+            raise ValidationError("interaction", f"the database refused {i.id!r}") from None
+        # Another interaction of the same microsecond holds the key: the next spare one.
+        first, last = time_key_range(params["occurred_at"])
+        taken = self._db.one(LAST_SLOT, (first + _SPARE, last))
+        key = first + _SPARE if taken is None or taken[0] is None else taken[0] + 1
         if key > last:
             raise StoreUnavailable(
-                "capture an interaction", f"more than {_SLOTS} interactions in one second"
+                "capture an interaction",
+                f"more than {_SLOTS - _SPARE} interactions share a microsecond within one second",
             )
-        return int(key)
+        params["seq"] = key
+        with translated("capture an interaction"):
+            self._db.conn.execute(INSERT, params)
 
     def _words(self, interaction: Interaction) -> str:
         return " ".join(searchable_words(interaction, self._zone(interaction.org_id)))
@@ -270,6 +296,26 @@ class SqliteInteractions:
     def find_by_source(self, org_id: OrgId, source: str, source_ref: str) -> Interaction | None:
         row = self._db.one(SELECT_BY_SOURCE, (org_id, source, source_ref))
         return None if row is None else interaction_from_row(row)
+
+    def find_by_sources(
+        self, org_id: OrgId, refs: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], Interaction]:
+        by_source: dict[str, set[str]] = collections.defaultdict(set)
+        for source, ref in refs:
+            by_source[source].add(ref)
+        found: dict[tuple[str, str], Interaction] = {}
+        # Per source, the references in chunks: each a walk of the unique index, not a scan.
+        for source, wanted in by_source.items():
+            ordered = sorted(wanted)
+            for chunk in range(0, len(ordered), _CHUNK):
+                part = ordered[chunk : chunk + _CHUNK]
+                rows = self._db.all(
+                    f"{SELECT_BY_SOURCES} ({', '.join('?' * len(part))})",
+                    [org_id, source, *part],
+                )
+                for row in rows:
+                    found[(source, row["source_ref"])] = interaction_from_row(row)
+        return found
 
     def page(self, query: InteractionQuery) -> InteractionPage:
         start = (query.page - 1) * query.per_page

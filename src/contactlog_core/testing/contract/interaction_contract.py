@@ -154,6 +154,31 @@ class InteractionContract:
         assert reports == [(4, 4), (8, 8), (11, 11)]
         assert seeds.app.interactions.list(seeds.alice).total == 7
 
+    def test_a_batch_reads_its_stored_messages_at_once_and_a_repeat_counts_once(
+        self, seeds: Seeds
+    ) -> None:
+        app = seeds.app
+        first = app.interactions.capture(seeds.alice, email("<d1>"))
+        theirs = app.interactions.capture(seeds.eve, email("<d2>"))
+        batch = [
+            email("<d1>"),  # stored before
+            email("<d2>"),  # stored in another organisation only: new here
+            email("<d2>"),  # a repeat within the batch
+            email("<d3>", source="sms-gateway"),
+            email("<d3>"),  # the same reference from another source: another message
+        ]
+        report = app.interactions.capture_many(seeds.alice, batch, batch_size=10)
+        assert (report.captured, report.duplicates) == (3, 2)
+        refs = [("imap", "<d1>"), ("imap", "<d2>"), ("sms-gateway", "<d3>"), ("imap", "<d9>")]
+        with seeds.store.unit_of_work(read_only=True) as uow:
+            found = uow.interactions.find_by_sources(seeds.org.id, refs)
+            assert found == {
+                ref: uow.interactions.find_by_source(seeds.org.id, *ref) for ref in refs[:3]
+            }
+        assert found[("imap", "<d1>")] == first
+        assert theirs.id not in {i.id for i in found.values()}
+        assert app.interactions.list(seeds.alice).total == 4
+
     def test_bad_input_is_refused_and_nothing_is_written(self, seeds: Seeds) -> None:
         app = seeds.app
         trail = app.audit.events(seeds.alice)

@@ -27,11 +27,12 @@ untimed warm-up of 500, baseline first:
   (the baseline is about the SQL, not about re-implementing naming), the index
   words cut with ``text_words`` plus the date words, ``INSERT ... ON CONFLICT
   (org_id, source, source_ref) DO NOTHING`` into the same ``interactions``
-  table (rowid = capture order), then for a new row its words into the same
+  table (its key ``seq`` counted in capture order, where ours is a time key),
+  then for a new row its words into the same
   FTS5 index and an audit event with the same JSON snapshot. Per-row, because
   an idempotent capture must know which rows were new; that is the fair one.
 - by hand, ``executemany`` (shown for scale, no tagging): the same rows with
-  precomputed rowids, three ``executemany`` per batch, no duplicate check (a
+  precomputed keys, three ``executemany`` per batch, no duplicate check (a
   duplicate would fail its batch): the floor of what SQLite can do here.
 
 Reported: rows/s and slowdown = by hand's rows/s / ours (> 1 = ours slower;
@@ -529,7 +530,7 @@ ROW_VALUES = (
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, NULL, NULL, 1, ?"
 )
 INSERT_ROW = f"""
-INSERT INTO interactions ({ROW_COLUMNS}) VALUES ({ROW_VALUES})
+INSERT INTO interactions (seq, {ROW_COLUMNS}) VALUES (?, {ROW_VALUES})
     ON CONFLICT (org_id, source, source_ref) DO NOTHING
 """
 INSERT_ROW_AT = f"INSERT INTO interactions (seq, {ROW_COLUMNS}) VALUES (?, {ROW_VALUES})"
@@ -630,15 +631,21 @@ class ByHandCapture:
                 conn.execute("ROLLBACK")
 
     def capture(self, items: Iterable[Item], batch_size: int) -> int:
-        """Per row: the idempotent INSERT, then, if it was new, its index words and audit event."""
+        """Per row: the idempotent INSERT, then, if it was new, its index words and audit event.
+
+        ``seq`` (the table's unique key, which the word index's rowids are) is
+        counted here in capture order: the simplest key that is unique.
+        """
         captured = 0
+        (last,) = self.conn.execute("SELECT coalesce(max(seq), 0) FROM interactions").fetchone()
         for batch in batched(items, batch_size):
             with self.transaction() as conn:
                 for item in batch:
                     p = self.prepare(item, time.time_ns() // 1000)
-                    cursor = conn.execute(INSERT_ROW, p.row)
+                    cursor = conn.execute(INSERT_ROW, (last + 1, *p.row))
                     if cursor.rowcount == 1:
-                        conn.execute(INDEX_ROW, (cursor.lastrowid, p.words))
+                        last += 1
+                        conn.execute(INDEX_ROW, (last, p.words))
                         conn.execute(INSERT_AUDIT, p.audit)
                         captured += 1
         return captured
@@ -1236,7 +1243,7 @@ UNDER_TEST = (
     "application/interactions.py",
     "adapters/sqlite/interactions.py",
     "adapters/sqlite/migrations/0007_interactions.sql",
-    "adapters/sqlite/migrations/0009_four_letter_prefixes.sql",
+    "adapters/sqlite/migrations/0009_interactions_in_capture_order.sql",
     "domain/interaction_search.py",
 )
 

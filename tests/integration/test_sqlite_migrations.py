@@ -125,7 +125,7 @@ def test_migration_2_backfills_what_the_queries_read(tmp_path: Path) -> None:
 
 
 def test_migration_9_indexes_every_interaction_again(tmp_path: Path) -> None:
-    """A version 8 index (prefixes of 1 to 3) is rebuilt with the same words and organisations."""
+    """Version 8 (time keys as rowids, prefixes of 1 to 3) is rewritten with nothing lost."""
     import pendulum
 
     from contactlog_core.adapters.sqlite.interactions import org_token
@@ -177,25 +177,33 @@ def test_migration_9_indexes_every_interaction_again(tmp_path: Path) -> None:
                 uow.interactions.add(row)
         return store
 
-    old, fresh = tmp_path / "v8.db", tmp_path / "fresh.db"
-    seeded(old).close()
-    # Back to version 8: its index, holding what the store wrote there, row by row.
-    with sqlite3.connect(old, isolation_level=None) as conn:
-        indexed = conn.execute("SELECT seq, org_id, search_words FROM interactions").fetchall()
-        conn.executescript(
-            """
-            DROP TABLE interaction_search;
-            CREATE VIRTUAL TABLE interaction_search USING fts5 (
-                words, content = '', tokenize = "ascii tokenchars '-_'",
-                prefix = '1 2 3', detail = none);
-            PRAGMA user_version = 8;
-            """
-        )
-        conn.executemany(
-            "INSERT INTO interaction_search (rowid, words) VALUES (?, ?)",
-            [(seq, f"{org_token(org)} {words}") for seq, org, words in indexed],
-        )
+    old, fresh, made = tmp_path / "v8.db", tmp_path / "fresh.db", tmp_path / "made.db"
+    seeded(made).close()
+    # A database at version 8 holding the same: the time key was the rowid, and the index
+    # held what the store wrote there, row by row.
+    conn = sqlite3.connect(old, isolation_level=None)
+    migrate(conn, target=8)
+    conn.execute("ATTACH DATABASE ? AS made", (str(made),))
+    columns = ", ".join(
+        name for (name,) in conn.execute("SELECT name FROM pragma_table_info('interactions')")
+    )
+    conn.executescript(
+        f"""
+        BEGIN;
+        INSERT INTO organisations SELECT * FROM made.organisations;
+        INSERT INTO staff SELECT * FROM made.staff;
+        INSERT INTO interactions ({columns}) SELECT {columns} FROM made.interactions;
+        INSERT INTO interaction_terms SELECT * FROM made.interaction_terms;
+        COMMIT;
+        """
+    )
+    indexed = conn.execute("SELECT seq, org_id, search_words FROM interactions").fetchall()
+    conn.executemany(
+        "INSERT INTO interaction_search (rowid, words) VALUES (?, ?)",
+        [(seq, f"{org_token(org)} {words}") for seq, org, words in indexed],
+    )
     conn.close()
+    assert len(indexed) == len(rows)
 
     migrated, reference = SqliteStore(old), seeded(fresh)
     assert migrated.schema_version == LATEST
@@ -215,5 +223,9 @@ def test_migration_9_indexes_every_interaction_again(tmp_path: Path) -> None:
         conn.execute(
             "INSERT INTO interaction_search (interaction_search) VALUES ('integrity-check')"
         )
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    for store in (migrated, reference):  # every row, as it was stored
+        with store.unit_of_work(read_only=True) as uow:
+            assert [uow.interactions.get(i.org_id, i.id) for i in rows] == rows
     migrated.close()
     reference.close()

@@ -1,7 +1,7 @@
 """Interactions in SQLite: rows, the FTS5 search index kept in step, and pages that stop early.
 
 The newest-first page (the list as one opens it, and every search as one
-types) reads rowids in time order (see migration 7) and stops after one
+types) reads time keys in order (see migration 9) and stops after one
 page: it fetches the first ``offset + per_page + 1`` candidates, completes
 the second the last of them falls in, and orders that handful exactly as
 ``domain.interaction_search.sort_interactions`` does. Other sorts are plain

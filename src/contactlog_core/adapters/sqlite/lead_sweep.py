@@ -5,6 +5,16 @@ rowid order through ``leads_by_org`` (so the table is read front to back,
 not hopping about). Each lead's status now is worked out once, into a
 temporary table of the moves; the audit events and the update are then
 written from it, each in one statement. No lead passes through Python.
+
+What a batch costs is mostly pages written: each commit writes every page it
+dirtied to the WAL, and each checkpoint writes them again to the file. So the
+events' ids are time-ordered (their unique index grows at its end), the owner
+is set only where it goes, and while an organisation is swept its connection
+keeps a bigger page cache and checkpoints less often (``_SWEEPING``): the
+pages that batch after batch dirties again (the audit trail's index by
+entity, the owner indexes' run of leads without an owner) are then
+checkpointed once for several batches, not once for each. Both settings go
+back after the organisation's last batch.
 """
 
 from __future__ import annotations
@@ -20,12 +30,26 @@ from contactlog_core.ports import AgingBatch, SweepKey
 
 __all__ = ["age_batch"]
 
+# While sweeping: a 64 MiB page cache (the store's connections keep 16), so that a
+# batch's dirty pages and the indexes it keeps returning to stay in memory; and a
+# checkpoint once the WAL holds 16,384 pages (64 MiB) rather than SQLite's 1,000.
+_SWEEPING = ("PRAGMA cache_size = -65536", "PRAGMA wal_autocheckpoint = 16384")
+_SETTINGS = ("cache_size", "wal_autocheckpoint")
+# The settings each sweeping connection had before, by ``id`` (connections take no
+# attributes nor weak references); restored after an organisation's last batch.
+_saved: dict[int, tuple[int, ...]] = {}
+
+# ``follow_up``, ``touched`` and ``created``: the lead's instants as the audit trail's
+# text, worked out once for both snapshots (strftime is most of what they cost).
 _MOVES_TABLE = """
 CREATE TEMP TABLE IF NOT EXISTS lead_moves (
-    rid     INTEGER PRIMARY KEY,
-    before  TEXT NOT NULL,
-    after   TEXT NOT NULL,
-    owner   TEXT
+    rid        INTEGER PRIMARY KEY,
+    before     TEXT NOT NULL,
+    after      TEXT NOT NULL,
+    owner      TEXT,
+    follow_up  TEXT,
+    touched    TEXT NOT NULL,
+    created    TEXT NOT NULL
 )
 """
 _CLEAR_MOVES = "DELETE FROM temp.lead_moves"
@@ -34,18 +58,6 @@ _BATCH_END = """
 SELECT rowid FROM leads
  WHERE org_id = :org_id AND archived_reason IS NULL AND rowid > :after
  ORDER BY rowid LIMIT 1 OFFSET :last
-"""
-# A lead written after the sweep's instant is newer than what the sweep knows: left
-# alone, so that a sweep that read the clock earlier never writes a lead back in time.
-_FIND_MOVES = f"""
-INSERT INTO temp.lead_moves (rid, before, after, owner)
-SELECT rid, status, now_status, CASE WHEN now_status = 'AVAILABLE' THEN NULL ELSE owner END
-  FROM (SELECT d.rowid AS rid, d.status, d.owner, d.updated_at, ({NOW_STATUS}) AS now_status
-          FROM leads d INDEXED BY leads_by_org
-         WHERE d.org_id = :org_id AND d.archived_reason IS NULL
-           AND d.rowid > :after AND d.rowid <= :until)
- WHERE updated_at <= :now
-   AND (status IS NOT now_status OR (now_status = 'AVAILABLE' AND owner IS NOT NULL))
 """
 _TRANSITIONS = "SELECT before, after, count(*) AS n FROM temp.lead_moves GROUP BY 1, 2"
 
@@ -66,28 +78,64 @@ def _snapshot(status: str, owner: str, version: str, updated_at: str) -> str:
     # The lead as cattrs unstructures it (the memory store's audit), built in SQL.
     return f"""json_object(
         'id', d.id, 'org_id', d.org_id, 'name', d.name, 'contact', d.contact,
-        'owner', {owner}, 'follow_up_at', {_iso("d.follow_up_at")},
-        'last_touch_at', {_iso("d.last_touch_at")}, 'last_touch_by', d.last_touch_by,
+        'owner', {owner}, 'follow_up_at', m.follow_up,
+        'last_touch_at', m.touched, 'last_touch_by', d.last_touch_by,
         'last_touch_kind', d.last_touch_kind, 'archived_reason', d.archived_reason,
         'archive_note', d.archive_note, 'status', {status}, 'created_by', d.created_by,
-        'created_at', {_iso("d.created_at")}, 'updated_at', {_iso(updated_at)},
+        'created_at', m.created, 'updated_at', {_iso(updated_at)},
         'version', {version})"""
 
 
+# A lead written after the sweep's instant is newer than what the sweep knows: left
+# alone, so that a sweep that read the clock earlier never writes a lead back in time.
+# The columns after WHERE are worked out only for the leads that move.
+_FIND_MOVES = f"""
+INSERT INTO temp.lead_moves (rid, before, after, owner, follow_up, touched, created)
+SELECT rid, status, now_status, CASE WHEN now_status = 'AVAILABLE' THEN NULL ELSE owner END,
+       {_iso("follow_up_at")}, {_iso("last_touch_at")}, {_iso("created_at")}
+  FROM (SELECT d.rowid AS rid, d.status, d.owner, d.updated_at, ({NOW_STATUS}) AS now_status,
+               d.follow_up_at, d.last_touch_at, d.created_at
+          FROM leads d INDEXED BY leads_by_org
+         WHERE d.org_id = :org_id AND d.archived_reason IS NULL
+           AND d.rowid > :after AND d.rowid <= :until)
+ WHERE updated_at <= :now
+   AND (status IS NOT now_status OR (now_status = 'AVAILABLE' AND owner IS NOT NULL))
+"""
+
+
+# The events' ids are time-ordered: the sweep's instant, then the lead's rowid, then 40
+# random bits (32 hex digits, as every id). A batch's ids then sort after the last
+# batch's, so the unique index on ``audit_events.id`` grows at its end, a few pages per
+# batch, instead of taking a random page for every event (uuid4's ids): each of those
+# pages is written to the WAL again at every commit and again by each checkpoint.
+_EVENT_ID = (
+    "printf('%014x', :now & 72057594037927935)"  # the instant: 14 hex digits
+    " || printf('%08x', m.rid & 4294967295)"  # the lead's rowid: 8
+    " || lower(hex(randomblob(5)))"  # 40 random bits: 10
+)
 _AUDIT_MOVES = f"""
 INSERT INTO audit_events (id, org_id, entity, entity_id, command, actor, at, before, after)
-SELECT lower(hex(randomblob(16))), d.org_id, 'lead', d.id, 'age', NULL, :now,
+SELECT {_EVENT_ID}, d.org_id, 'lead', d.id, 'age', NULL, :now,
        {_snapshot("d.status", "d.owner", "d.version", "d.updated_at")},
        {_snapshot("m.after", "m.owner", "d.version + 1", ":now")}
   FROM temp.lead_moves m JOIN leads d ON d.rowid = m.rid
  ORDER BY m.rid
 """
+# Status, version and updated_at are in no index, so this writes the table's pages only.
 # The rowid range keeps SQLite from scanning the table for the join (it would, without).
 _MAKE_MOVES = """
-UPDATE leads SET status = m.after, owner = m.owner, version = leads.version + 1,
-                 updated_at = :now
+UPDATE leads SET status = m.after, version = leads.version + 1, updated_at = :now
   FROM temp.lead_moves m
  WHERE leads.rowid = m.rid AND leads.rowid > :after AND leads.rowid <= :until
+"""
+# The owner apart, and only where it goes: SQLite rewrites the entries of every index
+# holding a column that an UPDATE sets, changed or not, and both owner indexes are keyed
+# on random owners. Setting it for every moved lead cost a random page of each per lead.
+_CLEAR_OWNERS = """
+UPDATE leads SET owner = NULL
+ WHERE rowid IN (SELECT m.rid FROM temp.lead_moves m
+                  WHERE m.owner IS NULL AND m.rid > :after AND m.rid <= :until)
+   AND owner IS NOT NULL
 """
 
 
@@ -95,6 +143,20 @@ def age_batch(
     db: Database, org_id: OrgId, cutoffs: AgingCutoffs, *, after: SweepKey | None, size: int
 ) -> AgingBatch:
     """Age up to ``size`` of the organisation's leads after ``after``; see ``ports.LeadRepository``."""
+    _sweeping(db)
+    try:
+        batch = _age(db, org_id, cutoffs, after=after, size=size)
+    except BaseException:
+        _as_before(db)
+        raise
+    if batch.next is None:
+        _as_before(db)  # before the last commit, which then checkpoints what is left
+    return batch
+
+
+def _age(
+    db: Database, org_id: OrgId, cutoffs: AgingCutoffs, *, after: SweepKey | None, size: int
+) -> AgingBatch:
     params: dict[str, Any] = {"org_id": org_id, **cutoff_params(cutoffs)}
     params.update(after=-1 if after is None else after, last=size - 1)
     end = db.one(_BATCH_END, params)
@@ -108,5 +170,21 @@ def age_batch(
     if transitions:
         db.run(_AUDIT_MOVES, params)
         db.run(_MAKE_MOVES, params)
+        db.run(_CLEAR_OWNERS, params)
     db.run(_CLEAR_MOVES)
     return AgingBatch(transitions=transitions, next=None if end is None else end[0])
+
+
+def _sweeping(db: Database) -> None:
+    if id(db.conn) in _saved:
+        return
+    _saved[id(db.conn)] = tuple(int(db.run(f"PRAGMA {name}").fetchone()[0]) for name in _SETTINGS)
+    for pragma in _SWEEPING:
+        db.run(pragma)
+
+
+def _as_before(db: Database) -> None:
+    saved = _saved.pop(id(db.conn), None)
+    if saved is not None:
+        for name, value in zip(_SETTINGS, saved, strict=True):
+            db.run(f"PRAGMA {name} = {value:d}")

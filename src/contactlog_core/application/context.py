@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
+import secrets
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -21,8 +22,18 @@ __all__ = ["Context", "new_id"]
 
 
 def new_id() -> str:
-    """A fresh random id (32 hex digits)."""
-    return uuid.uuid4().hex
+    """A fresh id: 32 hex digits, the first 14 from the system clock's microseconds.
+
+    Ids made later sort later, so each table's unique index on ids grows at its
+    end instead of taking a random page for every new record, and a commit
+    writes fewer pages. The clock here only orders ids: no rule reads time
+    from an id (the injected clock says when things happen). The other 72
+    bits are random, so two ids of the same microsecond differ too.
+    """
+    return f"{time.time_ns() // 1000 & _FOURTEEN_DIGITS:014x}{secrets.token_hex(9)}"
+
+
+_FOURTEEN_DIGITS = (1 << 56) - 1
 
 
 @attrs.frozen

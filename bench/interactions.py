@@ -128,7 +128,7 @@ from _common import connect, finish_load, machine, micros_of, read_pragmas, work
 
 import contactlog_core as cl
 from contactlog_core.adapters.sqlite import SqliteStore
-from contactlog_core.adapters.sqlite.interactions import interaction_from_row, org_token
+from contactlog_core.adapters.sqlite.interaction_rows import interaction_from_row, org_token
 from contactlog_core.application.interactions import DEFAULT_BATCH, MAX_BATCH
 from contactlog_core.domain.interaction_search import (
     MAX_COUNT,
@@ -1271,6 +1271,7 @@ def print_explained(explained: list[dict[str, Any]]) -> None:
 UNDER_TEST = (
     "application/interactions.py",
     "adapters/sqlite/interactions.py",
+    "adapters/sqlite/interaction_rows.py",
     "adapters/sqlite/migrations/0007_interactions.sql",
     "adapters/sqlite/migrations/0009_interactions_in_capture_order.sql",
     "domain/interaction_search.py",

@@ -128,7 +128,7 @@ def test_migration_9_indexes_every_interaction_again(tmp_path: Path) -> None:
     """Version 8 (time keys as rowids, prefixes of 1 to 3) is rewritten with nothing lost."""
     import pendulum
 
-    from contactlog_core.adapters.sqlite.interactions import org_token
+    from contactlog_core.adapters.sqlite.interaction_rows import org_token
     from contactlog_core.domain.interaction_search import InteractionQuery, parse_search
     from contactlog_core.domain.interactions import (
         ClientRef,

@@ -11,69 +11,45 @@ the second the last of them falls in, and orders that handful exactly as
 from __future__ import annotations
 
 import collections
-import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from contactlog_core.adapters.sqlite.db import Database, translated
+from contactlog_core.adapters.sqlite.interaction_rows import (
+    INSERT,
+    NAMES,
+    OCCURRED_AT,
+    SEQ,
+    SLOT_BITS,
+    SLOTS,
+    SPARE,
+    UPDATE,
+    indexed_words,
+    interaction_from_row,
+    interaction_values,
+    org_token,
+    time_key,
+    time_key_range,
+)
 from contactlog_core.domain.interaction_search import (
     MAX_COUNT,
     InteractionPage,
     InteractionQuery,
     InteractionSort,
-    counterpart_key,
-    description_key,
     searchable_words,
 )
-from contactlog_core.domain.interactions import (
-    ClientRef,
-    Counterpart,
-    Direction,
-    Interaction,
-    InteractionId,
-    InteractionKind,
-    InteractionLinks,
-    Redaction,
-)
-from contactlog_core.domain.organisations import OrgId, StaffId
+from contactlog_core.domain.interactions import Interaction, InteractionId
+from contactlog_core.domain.organisations import OrgId
 from contactlog_core.errors import (
     ConcurrencyConflict,
     NotFound,
     StoreUnavailable,
     ValidationError,
 )
-from contactlog_core.instants import from_micros, to_micros
 
-__all__ = ["SLOT_BITS", "SqliteInteractions", "org_token", "time_key", "time_key_range"]
+__all__ = ["SqliteInteractions"]
 
-SLOT_BITS = 23  # interactions of one second a rowid range holds: 8,388,608
-_SLOTS = 1 << SLOT_BITS
-_SECOND = 1_000_000
-_MICRO_SHIFT = 3  # 8 slots per microsecond: 8,000,000 of a second's slots, the rest spare
-_SPARE = _SECOND << _MICRO_SHIFT
-
-_COLUMNS = """
-    seq, id, org_id, client_id, client_name, kind, direction, counterpart_name,
-    counterpart_address, counterpart_key, subject, body, occurred_at, source, source_ref,
-    description, description_key, tags, log_id, lead_id, captured_by, captured_at, updated_at,
-    redacted_by, redacted_at, version, search_words
-"""
-_NAMES = tuple(c.strip() for c in _COLUMNS.split(","))
-_SEQ, _OCCURRED_AT = _NAMES.index("seq"), _NAMES.index("occurred_at")
-# By position: every capture binds 27 values, and positions bind in half the time of names.
-INSERT = f"INSERT INTO interactions ({_COLUMNS}) VALUES ({', '.join('?' * len(_NAMES))})"
-UPDATE = """
-UPDATE interactions
-   SET client_id = :client_id, client_name = :client_name,
-       counterpart_name = :counterpart_name, counterpart_address = :counterpart_address,
-       counterpart_key = :counterpart_key, subject = :subject, body = :body,
-       description = :description, description_key = :description_key, tags = :tags,
-       log_id = :log_id, lead_id = :lead_id, updated_at = :updated_at,
-       redacted_by = :redacted_by, redacted_at = :redacted_at, version = :version,
-       search_words = :search_words
- WHERE id = :id AND org_id = :org_id AND version = :expected_version
-"""
 SELECT_BY_ID = "SELECT * FROM interactions WHERE id = ? AND org_id = ?"
 SELECT_BY_SOURCE = "SELECT * FROM interactions WHERE org_id = ? AND source = ? AND source_ref = ?"
 SELECT_BY_SOURCES = "SELECT * FROM interactions WHERE org_id = ? AND source = ? AND source_ref IN"
@@ -104,97 +80,6 @@ SLACK = 64  # candidates read past a page, so that the second it ends in is usua
 _LAST_CHAR = "\U0010ffff"
 
 
-def org_token(org_id: str) -> str:
-    """The index word that keeps a search inside one organisation: ``_`` and its id in hex."""
-    return "_" + org_id.encode().hex()
-
-
-def time_key(occurred_at_micros: int) -> int:
-    """The rowid an interaction of that instant takes: its second, then its microsecond.
-
-    Eight slots per microsecond, so keys of one second follow its instants;
-    only the first is tried: when another interaction of the same
-    microsecond holds it, the store takes the next of the second's spare
-    slots above all of them (``_SPARE`` onwards). So a capture reads no key
-    before it writes. Within a second the store orders exactly, by instant
-    and id, whatever the slots.
-    """
-    second, micro = divmod(occurred_at_micros, _SECOND)
-    return (second << SLOT_BITS) | (micro << _MICRO_SHIFT)
-
-
-def time_key_range(occurred_at_micros: int) -> tuple[int, int]:
-    """The first and last rowid of the second ``occurred_at_micros`` falls in."""
-    first = (occurred_at_micros // _SECOND) << SLOT_BITS
-    return first, first + _SLOTS - 1
-
-
-def _indexed(org_id: str, words: str) -> str:
-    return f"{org_token(org_id)} {words}"
-
-
-def interaction_values(interaction: Interaction, words: str) -> list[Any]:
-    """The row of ``interaction`` in ``_COLUMNS`` order; its time key (``seq``) is left to the caller."""
-    i = interaction
-    redaction = i.redaction
-    return [
-        None,  # seq
-        i.id,
-        i.org_id,
-        i.client.id,
-        i.client.name,
-        i.kind.value,
-        i.direction.value,
-        i.counterpart.name,
-        i.counterpart.address,
-        counterpart_key(i),
-        i.subject,
-        i.body,
-        to_micros(i.occurred_at),
-        i.source,
-        i.source_ref,
-        i.description,
-        description_key(i),
-        json.dumps(i.tags, ensure_ascii=False),
-        i.links.log_id,
-        i.links.lead_id,
-        i.captured_by,
-        to_micros(i.captured_at),
-        to_micros(i.updated_at),
-        None if redaction is None else redaction.by,
-        None if redaction is None else to_micros(redaction.at),
-        i.version,
-        words,
-    ]
-
-
-def interaction_from_row(row: sqlite3.Row) -> Interaction:
-    redacted_by = row["redacted_by"]
-    return Interaction(
-        id=InteractionId(row["id"]),
-        org_id=OrgId(row["org_id"]),
-        client=ClientRef(row["client_id"], row["client_name"]),
-        kind=InteractionKind(row["kind"]),
-        direction=Direction(row["direction"]),
-        counterpart=Counterpart(row["counterpart_name"], row["counterpart_address"]),
-        subject=row["subject"],
-        body=row["body"],
-        occurred_at=from_micros(row["occurred_at"]),
-        source=row["source"],
-        source_ref=row["source_ref"],
-        description=row["description"],
-        tags=tuple(json.loads(row["tags"])),
-        links=InteractionLinks(row["log_id"], row["lead_id"]),
-        captured_by=StaffId(row["captured_by"]),
-        captured_at=from_micros(row["captured_at"]),
-        updated_at=from_micros(row["updated_at"]),
-        redaction=None
-        if redacted_by is None
-        else Redaction(StaffId(redacted_by), from_micros(row["redacted_at"])),
-        version=row["version"],
-    )
-
-
 class SqliteInteractions:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -210,7 +95,7 @@ class SqliteInteractions:
     def add(self, interaction: Interaction) -> None:
         words = self._words(interaction)
         row = interaction_values(interaction, words)
-        row[_SEQ] = time_key(row[_OCCURRED_AT])
+        row[SEQ] = time_key(row[OCCURRED_AT])
         try:
             self._db.conn.execute(INSERT, row)
         except sqlite3.IntegrityError:
@@ -218,7 +103,7 @@ class SqliteInteractions:
         except sqlite3.Error:
             with translated("capture an interaction"):
                 raise
-        self._unindexed.append((row[_SEQ], _indexed(interaction.org_id, words)))
+        self._unindexed.append((row[SEQ], indexed_words(interaction.org_id, words)))
         self._uncounted.update(words.split())
 
     def flush(self) -> None:
@@ -245,15 +130,17 @@ class SqliteInteractions:
         self.flush()  # the row's words may still be kept back, and are taken out below
         stored = self._db.one(SELECT_STORED, (interaction.id, interaction.org_id))
         words = self._words(interaction)
-        params = dict(zip(_NAMES, interaction_values(interaction, words), strict=True))
+        params = dict(zip(NAMES, interaction_values(interaction, words), strict=True))
         params["expected_version"] = expected_version
         if stored is None or self._db.run(UPDATE, params).rowcount != 1:
             actual = None if stored is None else stored["version"]
             raise ConcurrencyConflict("interaction", interaction.id, expected_version, actual)
         if stored["search_words"] != words:
             seq = stored["seq"]
-            self._db.run(UNINDEX_WORDS, (seq, _indexed(interaction.org_id, stored["search_words"])))
-            self._db.run(INDEX_WORDS, (seq, _indexed(interaction.org_id, words)))
+            self._db.run(
+                UNINDEX_WORDS, (seq, indexed_words(interaction.org_id, stored["search_words"]))
+            )
+            self._db.run(INDEX_WORDS, (seq, indexed_words(interaction.org_id, words)))
             old, new = set(stored["search_words"].split()), set(words.split())
             self._uncounted.update(new - old)
             self._uncounted.subtract(old - new)
@@ -264,18 +151,18 @@ class SqliteInteractions:
         found = self.find_by_source(i.org_id, i.source, i.source_ref)
         if found is not None:  # captured meanwhile: the unique (org, source, ref) said no
             raise ConcurrencyConflict("interaction", i.id, 0, found.version) from None
-        if self._db.one(KEY_TAKEN, (row[_SEQ],)) is None:
+        if self._db.one(KEY_TAKEN, (row[SEQ],)) is None:
             raise ValidationError("interaction", f"the database refused {i.id!r}") from None
         # Another interaction of the same microsecond holds the key: the next spare one.
-        first, last = time_key_range(row[_OCCURRED_AT])
-        taken = self._db.one(LAST_SLOT, (first + _SPARE, last))
-        key = first + _SPARE if taken is None or taken[0] is None else taken[0] + 1
+        first, last = time_key_range(row[OCCURRED_AT])
+        taken = self._db.one(LAST_SLOT, (first + SPARE, last))
+        key = first + SPARE if taken is None or taken[0] is None else taken[0] + 1
         if key > last:
             raise StoreUnavailable(
                 "capture an interaction",
-                f"more than {_SLOTS - _SPARE} interactions share a microsecond within one second",
+                f"more than {SLOTS - SPARE} interactions share a microsecond within one second",
             )
-        row[_SEQ] = key
+        row[SEQ] = key
         with translated("capture an interaction"):
             self._db.conn.execute(INSERT, row)
 

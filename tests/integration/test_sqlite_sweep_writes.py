@@ -1,4 +1,4 @@
-"""How the SQLite sweep writes: its event ids, and the connection settings it borrows."""
+"""How the SQLite sweep writes: its event ids, the index entries it leaves, and the settings it borrows."""
 
 from __future__ import annotations
 
@@ -66,6 +66,28 @@ def test_sweep_event_ids_are_32_hex_digits_growing_with_the_leads(
     assert len(set(ids)) == 40
     assert all(HEX_ID.match(i) for i in ids)
     assert by_lead == sorted(by_lead)  # each batch's ids sort after the last batch's
+
+
+def _entries(conn: sqlite3.Connection, index: str) -> int:
+    # The index's entries, counted in its own b-tree (cells of its leaf pages), not by a query
+    # that could be answered from the table.
+    query = "SELECT coalesce(sum(ncell), 0) FROM dbstat WHERE name = ? AND pagetype = 'leaf'"
+    count: int = conn.execute(query, (index,)).fetchone()[0]
+    return count
+
+
+def test_the_owner_indexes_hold_only_owned_leads_and_scheduled_ones(
+    team: tuple[cl.ContactLogApp, SqliteStore],
+) -> None:
+    app, store = team
+    conn = store._connection()
+    assert _entries(conn, "leads_by_owner_anchor") == 40
+    assert _entries(conn, "leads_by_owner_follow_up") == 20  # the leads with a follow-up
+    # In the lead bank no lead has an owner: the sweep took every one out of both indexes.
+    assert app.leads.sweep(batch_size=7).changed == 40
+    assert _entries(conn, "leads_by_owner_anchor") == 0
+    assert _entries(conn, "leads_by_owner_follow_up") == 0
+    assert _entries(conn, "leads_by_anchor") == 40
 
 
 @given(

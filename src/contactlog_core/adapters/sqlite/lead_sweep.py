@@ -41,14 +41,20 @@ _SETTINGS = ("cache_size", "wal_autocheckpoint")
 # attributes nor weak references); restored after an organisation's last batch.
 _saved: dict[int, tuple[int, ...]] = {}
 
-# ``named``, ``facts`` and ``made``: the parts of the lead's audit snapshot that the
-# sweep leaves as they were, as JSON text, worked out once for both snapshots.
+# A move holds what the audit event needs, so that writing it reads no lead again:
+# ``named``, ``facts`` and ``made`` are the parts of the lead's snapshot that the sweep
+# leaves as they were (JSON text, worked out once for both snapshots); ``owner_was``,
+# ``version`` and ``written`` (its ``updated_at`` as JSON text) are the lead's before.
 _MOVES_TABLE = """
 CREATE TEMP TABLE IF NOT EXISTS lead_moves (
     rid        INTEGER PRIMARY KEY,
+    id         TEXT NOT NULL,
     before     TEXT NOT NULL,
     after      TEXT NOT NULL,
+    owner_was  TEXT,
     owner      TEXT,
+    version    INTEGER NOT NULL,
+    written    TEXT NOT NULL,
     named      TEXT NOT NULL,
     facts      TEXT NOT NULL,
     made       TEXT NOT NULL
@@ -92,12 +98,13 @@ _MADE = (
 
 
 def _snapshot(status: str, owner: str, version: str, updated_at: str) -> str:
-    # The whole snapshot from the parts and the four fields a sweep may change: as
+    # The whole snapshot from the parts and the four fields a sweep may change (``updated_at``
+    # as JSON text): as
     # json_object would write it, byte for byte, for half the work of two json_objects.
     return (
         f"""m.named || ',"owner":' || json_quote({owner}) || ',' || m.facts"""
         f""" || ',"status":' || json_quote({status}) || ',' || m.made"""
-        f""" || ',"updated_at":' || json_quote({_iso(updated_at)})"""
+        f""" || ',"updated_at":' || {updated_at}"""
         f""" || ',"version":' || ({version}) || '}}'"""
     )
 
@@ -106,13 +113,15 @@ def _snapshot(status: str, owner: str, version: str, updated_at: str) -> str:
 # alone, so that a sweep that read the clock earlier never writes a lead back in time.
 # The columns after WHERE are worked out only for the leads that move.
 _FIND_MOVES = f"""
-INSERT INTO temp.lead_moves (rid, before, after, owner, named, facts, made)
-SELECT rid, status, now_status, CASE WHEN now_status = 'AVAILABLE' THEN NULL ELSE owner END,
-       {_NAMED}, {_FACTS}, {_MADE}
+INSERT INTO temp.lead_moves (rid, id, before, after, owner_was, owner, version, written,
+                             named, facts, made)
+SELECT rid, id, status, now_status, owner,
+       CASE WHEN now_status = 'AVAILABLE' THEN NULL ELSE owner END,
+       version, json_quote({_iso("updated_at")}), {_NAMED}, {_FACTS}, {_MADE}
   FROM (SELECT d.rowid AS rid, d.status, d.owner, d.updated_at, ({NOW_STATUS}) AS now_status,
                d.id, d.org_id, d.name, d.contact, d.follow_up_at, d.last_touch_at,
                d.last_touch_by, d.last_touch_kind, d.archived_reason, d.archive_note,
-               d.created_by, d.created_at
+               d.created_by, d.created_at, d.version
           FROM leads d INDEXED BY leads_by_org
          WHERE d.org_id = :org_id AND d.archived_reason IS NULL
            AND d.rowid > :after AND d.rowid <= :until) d
@@ -133,10 +142,10 @@ _EVENT_ID = (
 )
 _AUDIT_MOVES = f"""
 INSERT INTO audit_events (id, org_id, entity, entity_id, command, actor, at, before, after)
-SELECT {_EVENT_ID}, d.org_id, 'lead', d.id, 'age', NULL, :now,
-       {_snapshot("d.status", "d.owner", "d.version", "d.updated_at")},
-       {_snapshot("m.after", "m.owner", "d.version + 1", ":now")}
-  FROM temp.lead_moves m JOIN leads d ON d.rowid = m.rid
+SELECT {_EVENT_ID}, :org_id, 'lead', m.id, 'age', NULL, :now,
+       {_snapshot("m.before", "m.owner_was", "m.version", "m.written")},
+       {_snapshot("m.after", "m.owner", "m.version + 1", f"json_quote({_iso(':now')})")}
+  FROM temp.lead_moves m
  ORDER BY m.rid
 """
 # Status, version and updated_at are in no index, so this writes the table's pages only.

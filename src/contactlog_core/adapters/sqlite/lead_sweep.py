@@ -99,8 +99,7 @@ _MADE = (
 
 def _snapshot(status: str, owner: str, version: str, updated_at: str) -> str:
     # The whole snapshot from the parts and the four fields a sweep may change (``updated_at``
-    # as JSON text): as
-    # json_object would write it, byte for byte, for half the work of two json_objects.
+    # as JSON text): as json_object would write it, byte for byte, for half the work.
     return (
         f"""m.named || ',"owner":' || json_quote({owner}) || ',' || m.facts"""
         f""" || ',"status":' || json_quote({status}) || ',' || m.made"""

@@ -11,9 +11,7 @@ same view pages before and after the sweep.
 
 from __future__ import annotations
 
-import functools
 import itertools
-import json
 from typing import Any
 
 import attrs
@@ -26,6 +24,7 @@ from pendulum import DateTime
 import contactlog_core as cl
 from contactlog_core.adapters.memory import MemoryStore
 from contactlog_core.adapters.sqlite import SqliteStore
+from contactlog_core.adapters.sqlite.repositories import _encode as encode_json
 from contactlog_core.domain.aging import age, aging_cutoffs
 from contactlog_core.domain.lead_queries import LeadQuery
 from contactlog_core.domain.leads import ArchiveReason, Lead, LeadId, LeadStatus, TouchKind
@@ -139,11 +138,10 @@ def _snapshot_texts(sqlite: SqliteStore, memory: MemoryStore) -> tuple[list[Any]
     rows = sqlite._connection().execute(
         "SELECT entity_id, before, after FROM audit_events WHERE command = 'age'"
     )
-    encode = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
     with memory.unit_of_work(read_only=True) as uow:
         events = [e for e in uow.audit.events(ORG, limit=1000) if e.command == "age"]
     return sorted(map(tuple, rows)), sorted(
-        (e.entity_id, encode(e.before), encode(e.after)) for e in events
+        (e.entity_id, encode_json(e.before), encode_json(e.after)) for e in events
     )
 
 

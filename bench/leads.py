@@ -32,7 +32,8 @@ checkpointed and copied once per contender, so each starts from the same data.
 2. **sqlite3 by hand**: the cutoffs from ``domain.aging.aging_cutoffs`` (the
    date arithmetic is the hard part; the baseline is about the SQL), then in
    one ``BEGIN IMMEDIATE ... COMMIT`` one ``INSERT INTO audit_events ...
-   SELECT`` with the before and after snapshots built by ``json_object`` (the
+   SELECT`` with the after snapshot built by ``json_object`` and the fields
+   that differed before by ``||``, as the store keeps an event (the
    instants written as ISO 8601 by ``strftime``/``printf``, no Python
    function), and one ``UPDATE leads SET status = CASE ... END, owner = ...,
    version = version + 1, updated_at = ...`` of the leads whose status or owner
@@ -466,21 +467,28 @@ MOVES = f"""org_id = :org_id AND archived_reason IS NULL
    AND (status != ({STATUS_NOW}) OR owner IS NOT ({OWNER_NOW}))"""
 
 
-def snapshot(status: str, owner: str, version: str, updated_at: str) -> str:
-    return f"""json_object(
-        'id', id, 'org_id', org_id, 'name', name, 'contact', contact, 'owner', {owner},
-        'follow_up_at', {iso("follow_up_at")}, 'last_touch_at', {iso("last_touch_at")},
-        'last_touch_by', last_touch_by, 'last_touch_kind', last_touch_kind,
-        'archived_reason', archived_reason, 'archive_note', archive_note, 'status', {status},
-        'created_by', created_by, 'created_at', {iso("created_at")},
-        'updated_at', {updated_at}, 'version', {version})"""
+AFTER = f"""json_object(
+    'id', id, 'org_id', org_id, 'name', name, 'contact', contact, 'owner', ({OWNER_NOW}),
+    'follow_up_at', {iso("follow_up_at")}, 'last_touch_at', {iso("last_touch_at")},
+    'last_touch_by', last_touch_by, 'last_touch_kind', last_touch_kind,
+    'archived_reason', archived_reason, 'archive_note', archive_note, 'status', ({STATUS_NOW}),
+    'created_by', created_by, 'created_at', {iso("created_at")},
+    'updated_at', :now_iso, 'version', version + 1)"""
+# The store keeps an event's before as the fields that differ from after, in the lead's
+# field order (the owner if cleared, the status if changed, the time, the version).
+BEFORE_CHANGES = f"""'{{'
+    || CASE WHEN owner IS NOT ({OWNER_NOW}) THEN '"owner":' || json_quote(owner) || ',' ELSE '' END
+    || CASE WHEN status != ({STATUS_NOW}) THEN '"status":' || json_quote(status) || ',' ELSE '' END
+    || CASE WHEN updated_at != :now THEN '"updated_at":' || json_quote({iso("updated_at")}) || ','
+       ELSE '' END
+    || '"version":' || version || '}}'"""
 
 
 BASE_AUDIT = f"""
-INSERT INTO audit_events (id, org_id, entity, entity_id, command, actor, at, before, after)
-SELECT lower(hex(randomblob(16))), org_id, 'lead', id, 'age', NULL, :now,
-       {snapshot("status", "owner", "version", iso("updated_at"))},
-       {snapshot(f"({STATUS_NOW})", f"({OWNER_NOW})", "version + 1", ":now_iso")}
+INSERT INTO audit_events (id, org_id, entity, entity_id, command, actor, at, before_changes,
+                          after)
+SELECT lower(hex(randomblob(16))), org_id, 'lead', id, 'age', NULL, :now, {BEFORE_CHANGES},
+       {AFTER}
   FROM leads WHERE {MOVES}
 """
 BASE_AGE = f"""
@@ -695,7 +703,8 @@ def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 LEAD_STATE = "SELECT id, status, owner, version, updated_at FROM {db}.leads"
 AGE_EVENTS = """
-SELECT entity_id, command, actor, at, before, after, detail FROM {db}.audit_events
+SELECT entity_id, command, actor, at, before, before_changes, after, detail
+  FROM {db}.audit_events
  WHERE entity = 'lead'"""
 AGE_EVENT_COUNT = "SELECT count(*) FROM {db}.audit_events WHERE entity = 'lead'"
 

@@ -5,7 +5,8 @@ clock that has since gone back), random aging policies, time zones with
 their DST changes, random sweep instants and batch sizes. The SQLite store
 sweeps set-based in SQL; the memory store in Python; both must match the
 pure rule lead for lead, write the same audit snapshots (SQLite's, built in
-SQL, byte for byte as the store writes any other snapshot), and show the
+SQL, byte for byte as the store writes any other event: the lead after, and
+what differed before), and show the
 same view pages before and after the sweep.
 """
 
@@ -25,6 +26,7 @@ import contactlog_core as cl
 from contactlog_core.adapters.memory import MemoryStore
 from contactlog_core.adapters.sqlite import SqliteStore
 from contactlog_core.adapters.sqlite.repositories import _encode as encode_json
+from contactlog_core.adapters.sqlite.rows import audit_params
 from contactlog_core.domain.aging import age, aging_cutoffs
 from contactlog_core.domain.lead_queries import LeadQuery
 from contactlog_core.domain.leads import ArchiveReason, Lead, LeadId, LeadStatus, TouchKind
@@ -61,7 +63,8 @@ def histories(draw: st.DrawFn) -> tuple[str, cl.AgingPolicy, DateTime, list[Lead
         touched = _offset(now, draw(hours), draw(micros))
         follow_up = draw(st.none() | st.tuples(hours, micros).map(lambda h: _offset(now, *h)))
         archived = draw(st.sampled_from([None, None, None, ArchiveReason.LOST]))
-        written = _offset(now, draw(hours), draw(micros))  # the last write, maybe after now
+        # The last write: maybe after now, or at the sweep's very instant.
+        written = draw(st.just(now) | st.tuples(hours, micros).map(lambda h: _offset(now, *h)))
         lead = Lead(
             id=LeadId(f"lead{n:03d}"),
             org_id=ORG,
@@ -80,8 +83,11 @@ def histories(draw: st.DrawFn) -> tuple[str, cl.AgingPolicy, DateTime, list[Lead
             updated_at=written,
             version=draw(st.integers(1, 5)),
         )
-        status = age(lead, written, zone, policy)
-        owner = None if status is LeadStatus.AVAILABLE else lead.owner
+        # Aged as the policy of the time had it: maybe another (``set_aging`` since).
+        status = age(lead, written, zone, draw(st.just(policy) | aging_policies()))
+        # Now and then an available lead still has its owner: the sweep only clears it.
+        bank = status is LeadStatus.AVAILABLE and draw(st.integers(0, 3)) > 0
+        owner = None if bank else lead.owner
         leads.append(attrs.evolve(lead, status=status, owner=owner))
     return zone, policy, now, leads
 
@@ -134,15 +140,14 @@ def _shown(pages: list[Any]) -> list[Any]:
 
 
 def _snapshot_texts(sqlite: SqliteStore, memory: MemoryStore) -> tuple[list[Any], list[Any]]:
-    """The sweep's snapshots as SQLite stored them, and the memory store's as SQLite writes JSON."""
+    """The sweep's snapshots as SQLite stored them, and the memory store's as SQLite writes any."""
     rows = sqlite._connection().execute(
-        "SELECT entity_id, before, after FROM audit_events WHERE command = 'age'"
+        "SELECT entity_id, before, before_changes, after FROM audit_events WHERE command = 'age'"
     )
     with memory.unit_of_work(read_only=True) as uow:
         events = [e for e in uow.audit.events(ORG, limit=1000) if e.command == "age"]
-    return sorted(map(tuple, rows)), sorted(
-        (e.entity_id, encode_json(e.before), encode_json(e.after)) for e in events
-    )
+    written = [audit_params(e, encode_json) for e in events]
+    return sorted(map(tuple, rows)), sorted((e[3], e[7], e[10], e[8]) for e in written)
 
 
 def _audit(store: Store) -> list[tuple[Any, ...]]:

@@ -7,16 +7,17 @@ temporary table of the moves; the audit events and the update are then
 written from it, each in one statement. No lead passes through Python.
 
 What a batch costs is mostly pages written: each commit writes every page it
-dirtied to the WAL, and each checkpoint writes them again to the file. So the
-events' ids are time-ordered (their unique index grows at its end), the owner
-is set only where it goes (and the owner indexes hold only owned leads, so a
-lead going to the lead bank leaves them and enters nothing), and while an
-organisation is swept its connection keeps a bigger page cache and
-checkpoints less often (``_SWEEPING``): the pages that batch after batch
-dirties again (the ends of the audit trail's indexes, each owner's run of
-leads turning available) are then checkpointed once for several batches,
-not once for each. Both settings go back after the organisation's last
-batch.
+dirtied to the WAL, and each checkpoint writes them again to the file. So an
+event keeps the lead after and only what differed before (as the store keeps
+every change), the events' ids are time-ordered (their unique index grows at
+its end), the owner is set only where it goes (and the owner indexes hold
+only owned leads, so a lead going to the lead bank leaves them and enters
+nothing), and while an organisation is swept its connection keeps a bigger
+page cache and checkpoints less often (``_SWEEPING``): the pages that batch
+after batch dirties again (the ends of the audit trail's indexes, each
+owner's run of leads turning available) are then checkpointed once for
+several batches, not once for each. Both settings go back after the
+organisation's last batch.
 """
 
 from __future__ import annotations
@@ -41,23 +42,17 @@ _SETTINGS = ("cache_size", "wal_autocheckpoint")
 # attributes nor weak references); restored after an organisation's last batch.
 _saved: dict[int, tuple[int, ...]] = {}
 
-# A move holds what the audit event needs, so that writing it reads no lead again:
-# ``named``, ``facts`` and ``made`` are the parts of the lead's snapshot that the sweep
-# leaves as they were (JSON text, worked out once for both snapshots); ``owner_was``,
-# ``version`` and ``written`` (its ``updated_at`` as JSON text) are the lead's before.
+# A move holds what its audit event needs, so that writing it reads no lead again: the
+# lead after (``snapshot``, JSON text) and what differed before (``changes``).
 _MOVES_TABLE = """
 CREATE TEMP TABLE IF NOT EXISTS lead_moves (
     rid        INTEGER PRIMARY KEY,
     id         TEXT NOT NULL,
     before     TEXT NOT NULL,
     after      TEXT NOT NULL,
-    owner_was  TEXT,
     owner      TEXT,
-    version    INTEGER NOT NULL,
-    written    TEXT NOT NULL,
-    named      TEXT NOT NULL,
-    facts      TEXT NOT NULL,
-    made       TEXT NOT NULL
+    changes    TEXT NOT NULL,
+    snapshot   TEXT NOT NULL
 )
 """
 _CLEAR_MOVES = "DELETE FROM temp.lead_moves"
@@ -82,41 +77,33 @@ def _iso(micros: str) -> str:
     )
 
 
-# The lead as cattrs unstructures it (the memory store's audit), in its key order, in three
-# parts. Trimming takes off only the braces (``_NAMED`` keeps its opening one): each part's
-# text goes on with the quote of its first key and ends with a value (a quote or ``null``).
-_NAMED = (
-    "rtrim(json_object('id', d.id, 'org_id', d.org_id, 'name', d.name, 'contact', d.contact), '}')"
-)
-_FACTS = f"""trim(json_object(
-    'follow_up_at', {_iso("d.follow_up_at")}, 'last_touch_at', {_iso("d.last_touch_at")},
-    'last_touch_by', d.last_touch_by, 'last_touch_kind', d.last_touch_kind,
-    'archived_reason', d.archived_reason, 'archive_note', d.archive_note), '{{}}')"""
-_MADE = (
-    f"trim(json_object('created_by', d.created_by, 'created_at', {_iso('d.created_at')}), '{{}}')"
-)
-
-
-def _snapshot(status: str, owner: str, version: str, updated_at: str) -> str:
-    # The whole snapshot from the parts and the four fields a sweep may change (``updated_at``
-    # as JSON text): as json_object would write it, byte for byte, for half the work.
-    return (
-        f"""m.named || ',"owner":' || json_quote({owner}) || ',' || m.facts"""
-        f""" || ',"status":' || json_quote({status}) || ',' || m.made"""
-        f""" || ',"updated_at":' || {updated_at}"""
-        f""" || ',"version":' || ({version}) || '}}'"""
-    )
+_OWNER_NOW = "CASE WHEN now_status = 'AVAILABLE' THEN NULL ELSE owner END"
+# The lead after, as cattrs unstructures it (the memory store's audit), in its key order.
+_AFTER = f"""json_object(
+    'id', id, 'org_id', org_id, 'name', name, 'contact', contact, 'owner', {_OWNER_NOW},
+    'follow_up_at', {_iso("follow_up_at")}, 'last_touch_at', {_iso("last_touch_at")},
+    'last_touch_by', last_touch_by, 'last_touch_kind', last_touch_kind,
+    'archived_reason', archived_reason, 'archive_note', archive_note, 'status', now_status,
+    'created_by', created_by, 'created_at', {_iso("created_at")},
+    'updated_at', {_iso(":now")}, 'version', version + 1)"""
+# The lead before, as what differs from after (``rows.audit_params`` keeps every change's
+# so), in the lead's key order: the owner if the sweep clears it, the status if it
+# changes, the time written unless that is the sweep's instant, and the version.
+_BEFORE_CHANGES = f"""'{{'
+    || CASE WHEN owner IS NOT {_OWNER_NOW} THEN '"owner":' || json_quote(owner) || ','
+       ELSE '' END
+    || CASE WHEN status != now_status THEN '"status":' || json_quote(status) || ',' ELSE '' END
+    || CASE WHEN updated_at < :now THEN '"updated_at":' || json_quote({_iso("updated_at")}) || ','
+       ELSE '' END
+    || '"version":' || version || '}}'"""
 
 
 # A lead written after the sweep's instant is newer than what the sweep knows: left
 # alone, so that a sweep that read the clock earlier never writes a lead back in time.
 # The columns after WHERE are worked out only for the leads that move.
 _FIND_MOVES = f"""
-INSERT INTO temp.lead_moves (rid, id, before, after, owner_was, owner, version, written,
-                             named, facts, made)
-SELECT rid, id, status, now_status, owner,
-       CASE WHEN now_status = 'AVAILABLE' THEN NULL ELSE owner END,
-       version, json_quote({_iso("updated_at")}), {_NAMED}, {_FACTS}, {_MADE}
+INSERT INTO temp.lead_moves (rid, id, before, after, owner, changes, snapshot)
+SELECT rid, id, status, now_status, {_OWNER_NOW}, {_BEFORE_CHANGES}, {_AFTER}
   FROM (SELECT d.rowid AS rid, d.status, d.owner, d.updated_at, ({NOW_STATUS}) AS now_status,
                d.id, d.org_id, d.name, d.contact, d.follow_up_at, d.last_touch_at,
                d.last_touch_by, d.last_touch_kind, d.archived_reason, d.archive_note,
@@ -140,10 +127,9 @@ _EVENT_ID = (
     " || lower(hex(randomblob(5)))"  # 40 random bits: 10
 )
 _AUDIT_MOVES = f"""
-INSERT INTO audit_events (id, org_id, entity, entity_id, command, actor, at, before, after)
-SELECT {_EVENT_ID}, :org_id, 'lead', m.id, 'age', NULL, :now,
-       {_snapshot("m.before", "m.owner_was", "m.version", "m.written")},
-       {_snapshot("m.after", "m.owner", "m.version + 1", f"json_quote({_iso(':now')})")}
+INSERT INTO audit_events (id, org_id, entity, entity_id, command, actor, at, before_changes,
+                          after)
+SELECT {_EVENT_ID}, :org_id, 'lead', m.id, 'age', NULL, :now, m.changes, m.snapshot
   FROM temp.lead_moves m
  ORDER BY m.rid
 """

@@ -86,8 +86,8 @@ ON CONFLICT (id) DO UPDATE SET
 
 INSERT_AUDIT_EVENT = """
 INSERT INTO audit_events (id, org_id, entity, entity_id, command, actor, at, before, after,
-                          detail)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                          detail, before_changes)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 AUDIT_EVENTS_OF_ORG = "SELECT * FROM audit_events WHERE org_id = ? ORDER BY seq DESC LIMIT ?"
 AUDIT_EVENTS_OF_ENTITY = """

@@ -177,6 +177,7 @@ def log_from_row(row: sqlite3.Row, follow_ups: Sequence[FollowUp]) -> ContactLog
 def audit_params(event: AuditEvent, encode: Any) -> tuple[Any, ...]:
     # In INSERT_AUDIT_EVENT's column order: every save writes one, and positions bind
     # faster than names.
+    before, before_changes = _before_columns(event.before, event.after, encode)
     return (
         event.id,
         event.org_id,
@@ -185,13 +186,43 @@ def audit_params(event: AuditEvent, encode: Any) -> tuple[Any, ...]:
         event.command,
         event.actor,
         to_micros(event.at),
-        None if event.before is None else encode(event.before),
+        before,
         None if event.after is None else encode(event.after),
         None if event.detail is None else encode(event.detail),
+        before_changes,
     )
 
 
+def _before_columns(
+    before: dict[str, Any] | None, after: dict[str, Any] | None, encode: Any
+) -> tuple[str | None, str | None]:
+    # ``before`` whole, or (migration 11) only what differs from ``after`` when both hold
+    # the same fields in the same order: a change touches a few fields, and the trail
+    # then grows by about one record per change rather than two.
+    if before is None:
+        return None, None
+    if after is None or list(before) != list(after):
+        return encode(before), None
+    return None, encode({k: v for k, v in before.items() if not _same(v, after[k], encode)})
+
+
+def _same(a: Any, b: Any, encode: Any) -> bool:
+    # As JSON sees them: 1, 1.0 and True are equal in Python but not in the text.
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict | list):
+        return bool(encode(a) == encode(b))
+    return bool(a == b)
+
+
 def audit_from_row(row: sqlite3.Row, decode: Any) -> AuditEvent:
+    after: dict[str, Any] | None = None if row["after"] is None else decode(row["after"])
+    before: dict[str, Any] | None = None
+    if row["before_changes"] is not None:
+        # after's field order; the schema's CHECK keeps ``after`` beside the changes
+        before = {**(after or {}), **decode(row["before_changes"])}
+    elif row["before"] is not None:
+        before = decode(row["before"])
     return AuditEvent(
         id=row["id"],
         org_id=OrgId(row["org_id"]),
@@ -200,7 +231,7 @@ def audit_from_row(row: sqlite3.Row, decode: Any) -> AuditEvent:
         command=row["command"],
         actor=row["actor"],
         at=from_micros(row["at"]),
-        before=None if row["before"] is None else decode(row["before"]),
-        after=None if row["after"] is None else decode(row["after"]),
+        before=before,
+        after=after,
         detail=None if row["detail"] is None else decode(row["detail"]),
     )

@@ -139,15 +139,17 @@ _MAKE_MOVES = """
 UPDATE leads SET status = m.after, version = leads.version + 1, updated_at = :now
   FROM temp.lead_moves m
  WHERE leads.rowid = m.rid AND leads.rowid > :after AND leads.rowid <= :until
+   AND m.owner IS NOT NULL
 """
-# The owner apart, and only where it goes: SQLite rewrites the entries of every index
-# holding a column that an UPDATE sets, changed or not, and both owner indexes are keyed
-# on random owners. Setting it for every moved lead cost a random page of each per lead.
-_CLEAR_OWNERS = """
-UPDATE leads SET owner = NULL
- WHERE rowid IN (SELECT m.rid FROM temp.lead_moves m
-                  WHERE m.owner IS NULL AND m.rid > :after AND m.rid <= :until)
-   AND owner IS NOT NULL
+# The owner only where it goes, in the same write of the row: SQLite rewrites the entries
+# of every index holding a column that an UPDATE sets, changed or not, and both owner
+# indexes are keyed on random owners. Setting it for every moved lead cost a random page
+# of each per lead.
+_MAKE_BANK_MOVES = """
+UPDATE leads SET status = m.after, owner = NULL, version = leads.version + 1, updated_at = :now
+  FROM temp.lead_moves m
+ WHERE leads.rowid = m.rid AND leads.rowid > :after AND leads.rowid <= :until
+   AND m.owner IS NULL
 """
 
 
@@ -182,7 +184,7 @@ def _age(
     if transitions:
         db.run(_AUDIT_MOVES, params)
         db.run(_MAKE_MOVES, params)
-        db.run(_CLEAR_OWNERS, params)
+        db.run(_MAKE_BANK_MOVES, params)
     db.run(_CLEAR_MOVES)
     return AgingBatch(transitions=transitions, next=None if end is None else end[0])
 

@@ -118,13 +118,13 @@ def test_events_stored_whole_read_back_as_they_were(tmp_path: Path) -> None:
 def test_values_differ_as_json_tells_them_apart_and_field_order_counts(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
     store = _store(path)
-    before = {"flag": True, "number": 1.0, "items": [1], "same": [True]}
-    after = {"flag": 1, "number": 1, "items": [True], "same": [True]}
-    reordered = {"number": 1, "flag": 1, "items": [True], "same": [True]}
+    before = {"flag": True, "number": 1.0, "items": [1], "zero": -0.0, "same": [True]}
+    after = {"flag": 1, "number": 1, "items": [True], "zero": 0.0, "same": [True]}
+    reordered = {"number": 1, "flag": 1, "items": [True], "zero": 0.0, "same": [True]}
     with store.unit_of_work() as uow:
         uow.audit.append(_event(before, after, 0))
         uow.audit.append(_event(reordered, after, 1))
-    assert _stored(path, "e0")[:2] == (None, '{"flag":true,"number":1.0,"items":[1]}')
+    assert _stored(path, "e0")[:2] == (None, '{"flag":true,"number":1.0,"items":[1],"zero":-0.0}')
     assert _stored(path, "e1")[:2] == (encode_json(reordered), None)
     for event_id, snapshot in (("e0", before), ("e1", reordered)):
         assert _as_text(_read(store, event_id).before) == encode_json(snapshot)

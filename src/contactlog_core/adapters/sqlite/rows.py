@@ -207,10 +207,11 @@ def _before_columns(
 
 
 def _same(a: Any, b: Any, encode: Any) -> bool:
-    # As JSON sees them: 1, 1.0 and True are equal in Python but not in the text.
+    # As JSON sees them: 1, 1.0 and True are equal in Python, and so are 0.0 and -0.0, but
+    # not in the text.
     if type(a) is not type(b):
         return False
-    if isinstance(a, dict | list):
+    if isinstance(a, dict | list | float):
         return bool(encode(a) == encode(b))
     return bool(a == b)
 

@@ -146,6 +146,8 @@ def _snapshot_texts(sqlite: SqliteStore, memory: MemoryStore) -> tuple[list[Any]
     )
     with memory.unit_of_work(read_only=True) as uow:
         events = [e for e in uow.audit.events(ORG, limit=1000) if e.command == "age"]
+    # What the store writes for each: entity_id, before, before_changes and after are at
+    # positions 3, 7, 10 and 8 of INSERT_AUDIT_EVENT's parameters.
     written = [audit_params(e, encode_json) for e in events]
     return sorted(map(tuple, rows)), sorted((e[3], e[7], e[10], e[8]) for e in written)
 

@@ -39,7 +39,7 @@ from typing import Any
 
 from _common import machine, workdir
 
-from contactlog_core.domain.interactions import (
+from contactlog_core.domain.interactions.model import (
     ClientRef,
     Counterpart,
     Direction,
@@ -49,7 +49,7 @@ from contactlog_core.domain.interactions import (
     InteractionLinks,
     Redaction,
 )
-from contactlog_core.domain.organisations import OrgId, StaffId
+from contactlog_core.domain.organisations.model import OrgId, StaffId
 from contactlog_core.instants import from_micros
 
 HERE = Path(__file__).resolve().parent

@@ -130,7 +130,9 @@ import contactlog_core as cl
 from contactlog_core.adapters.sqlite import SqliteStore
 from contactlog_core.adapters.sqlite.interaction_rows import interaction_from_row, org_token
 from contactlog_core.application.interactions import DEFAULT_BATCH, MAX_BATCH
-from contactlog_core.domain.interaction_search import (
+from contactlog_core.domain.interactions.model import Counterpart, normalise_tags
+from contactlog_core.domain.interactions.naming import describe
+from contactlog_core.domain.interactions.search import (
     MAX_COUNT,
     InteractionPage,
     InteractionQuery,
@@ -138,9 +140,7 @@ from contactlog_core.domain.interaction_search import (
     searchable_words,
     text_words,
 )
-from contactlog_core.domain.interactions import Counterpart, normalise_tags
-from contactlog_core.domain.naming import describe
-from contactlog_core.domain.queries import fold, name_key
+from contactlog_core.domain.shared.text import fold, name_key
 from contactlog_core.ports import TagExtractor
 from contactlog_core.tags import default_extractor
 
@@ -1274,7 +1274,7 @@ UNDER_TEST = (
     "adapters/sqlite/interaction_rows.py",
     "adapters/sqlite/migrations/0007_interactions.sql",
     "adapters/sqlite/migrations/0009_interactions_in_capture_order.sql",
-    "domain/interaction_search.py",
+    "domain/interactions/search.py",
 )
 
 

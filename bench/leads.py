@@ -22,14 +22,14 @@ lead_params`` does (``name_key`` by the library's ``name_key``, ``anchor_at``
 both). Then **checked**: every row's ``name_key`` (in SQL, with the library's
 function) and "no owner exactly when available"; for ``SAMPLE`` leads,
 ``lead_params(uow.leads.get(...))`` against what was inserted and the stored
-status against ``domain.aging.age`` at the lead's ``updated_at``. The file is
+status against ``domain.leads.aging.age`` at the lead's ``updated_at``. The file is
 checkpointed and copied once per contender, so each starts from the same data.
 
 **Contenders**, each in a fresh ``python`` process on its own copy, at ``NOW``:
 
 1. **ours**: ``app.leads.sweep(batch_size=--batch-size)`` on a
    ``ContactLogApp(SqliteStore(path), clock=ManualClock(NOW))``.
-2. **sqlite3 by hand**: the cutoffs from ``domain.aging.aging_cutoffs`` (the
+2. **sqlite3 by hand**: the cutoffs from ``domain.leads.aging.aging_cutoffs`` (the
    date arithmetic is the hard part; the baseline is about the SQL), then in
    one ``BEGIN IMMEDIATE ... COMMIT`` one ``INSERT INTO audit_events ...
    SELECT`` with the after snapshot built by ``json_object`` and the fields
@@ -125,11 +125,11 @@ from contactlog_core.adapters.sqlite.leads import lead_params
 from contactlog_core.adapters.sqlite.rows import from_micros, organisation_from_row
 from contactlog_core.application.context import Context
 from contactlog_core.application.leads import DEFAULT_BATCH, MAX_BATCH
-from contactlog_core.domain.aging import AgingCutoffs, age, aging_cutoffs
-from contactlog_core.domain.lead_commands import age_change
-from contactlog_core.domain.leads import LeadId
-from contactlog_core.domain.organisations import OrgId
-from contactlog_core.domain.queries import name_key
+from contactlog_core.domain.leads.aging import AgingCutoffs, age, aging_cutoffs
+from contactlog_core.domain.leads.commands import age_change
+from contactlog_core.domain.leads.model import LeadId
+from contactlog_core.domain.organisations.model import OrgId
+from contactlog_core.domain.shared.text import name_key
 from contactlog_core.ports import AgingBatch
 
 HERE = Path(__file__).resolve().parent
@@ -217,7 +217,7 @@ def cutoff_micros(cutoffs: AgingCutoffs) -> Cutoffs:
 
 
 def status_at(follow_up: int | None, anchor: int, cut: Cutoffs) -> str:
-    """``domain.aging.status_by_cutoffs`` on stored columns, for the loader (checked by ``age``)."""
+    """``domain.leads.aging.status_by_cutoffs`` on stored columns, for the loader (checked by ``age``)."""
     if follow_up is not None and follow_up > cut[0]:
         return "SCHEDULED"
     for at, status in ((cut[3], "AVAILABLE"), (cut[2], "ABANDONED"), (cut[1], "PAST_DUE")):

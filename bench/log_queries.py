@@ -10,7 +10,7 @@ follow-ups (some done), subjects from a small vocabulary, most with a contact.
 logs and follow-ups are then inserted with raw ``executemany`` in transactions
 of ``LOAD_BATCH`` logs, their derived columns (``subject_key``, ``owner_key``,
 ``next_due_at``, ``follow_ups.org_id`` and ``open``) computed with the
-library's own ``fold`` and ``name_key`` and the rules of ``domain.query_rules``.
+library's own ``fold`` and ``name_key`` and the rules of ``domain.logs.query_rules``.
 No audit events are loaded: the read path does not touch them. Then it is
 **checked**: every row against the backfill rules of migration 0002 (in SQL,
 with the library's functions registered), and for ~200 logs ``app.logs.get``
@@ -66,8 +66,9 @@ from _common import connect, finish_load, machine, micros_of, read_pragmas, work
 import contactlog_core as cl
 from contactlog_core.adapters.sqlite import SqliteStore
 from contactlog_core.adapters.sqlite import rows as store_rows
-from contactlog_core.domain import query_rules
-from contactlog_core.domain.queries import Badges, fold, name_key, name_words
+from contactlog_core.domain.logs import query_rules
+from contactlog_core.domain.logs.queries import Badges
+from contactlog_core.domain.shared.text import fold, name_key, name_words
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "results" / "log_queries.json"

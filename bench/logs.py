@@ -58,7 +58,7 @@ from _common import connect, machine, micros_of, read_pragmas, workdir
 import contactlog_core as cl
 from contactlog_core.adapters.sqlite import SqliteStore
 from contactlog_core.adapters.sqlite.rows import from_micros
-from contactlog_core.domain.queries import fold
+from contactlog_core.domain.shared.text import fold
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "results" / "logs.json"

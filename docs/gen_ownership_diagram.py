@@ -2,7 +2,7 @@
 
 Run ``python docs/gen_ownership_diagram.py`` after changing ``OWNERSHIP_RULES``;
 ``tests/docs/test_ownership_diagram.py`` fails until the page matches
-:func:`contactlog_core.domain.ownership.mermaid_diagram`.
+:func:`contactlog_core.domain.logs.rules.mermaid_diagram`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from contactlog_core.domain.ownership import mermaid_diagram
+from contactlog_core.domain.logs.rules import mermaid_diagram
 
 PAGE = Path(__file__).with_name("ownership.md")
 START = "<!-- ownership-diagram:start -->"

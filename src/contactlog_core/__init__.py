@@ -13,14 +13,7 @@ from contactlog_core.application.interactions import (
 )
 from contactlog_core.application.leads import SweepReport
 from contactlog_core.clock import Clock, ManualClock, SystemClock
-from contactlog_core.domain.aging_policy import AgingPolicy, DayCount, holiday_dates
-from contactlog_core.domain.audit import AuditEvent
-from contactlog_core.domain.events import Change
-from contactlog_core.domain.interaction_search import (
-    InteractionPage,
-    InteractionSort,
-)
-from contactlog_core.domain.interactions import (
+from contactlog_core.domain.interactions.model import (
     ClientRef,
     Counterpart,
     Direction,
@@ -31,10 +24,11 @@ from contactlog_core.domain.interactions import (
     InteractionLinks,
     Redaction,
 )
-from contactlog_core.domain.lead_queries import Cue, LeadRow, LeadSort, LeadView
-from contactlog_core.domain.lead_rules import LEAD_RULES
-from contactlog_core.domain.leads import ArchiveReason, Lead, LeadId, LeadStatus, TouchKind
-from contactlog_core.domain.logs import (
+from contactlog_core.domain.interactions.search import InteractionPage, InteractionSort
+from contactlog_core.domain.leads.model import ArchiveReason, Lead, LeadId, LeadStatus, TouchKind
+from contactlog_core.domain.leads.queries import Cue, LeadRow, LeadSort, LeadView
+from contactlog_core.domain.leads.rules import LEAD_RULES
+from contactlog_core.domain.logs.model import (
     Channel,
     ContactLog,
     ContactRef,
@@ -46,9 +40,13 @@ from contactlog_core.domain.logs import (
     LogStatus,
     Priority,
 )
-from contactlog_core.domain.organisations import Actor, Organisation, OrgId, Staff, StaffId
-from contactlog_core.domain.ownership import OWNERSHIP_RULES, Rule
-from contactlog_core.domain.queries import Page
+from contactlog_core.domain.logs.rules import OWNERSHIP_RULES, Rule
+from contactlog_core.domain.organisations.aging_policy import AgingPolicy, DayCount, holiday_dates
+from contactlog_core.domain.organisations.model import Actor, Organisation, OrgId, Staff, StaffId
+from contactlog_core.domain.shared.audit import AuditEvent
+from contactlog_core.domain.shared.events import Change
+from contactlog_core.domain.shared.paging import Page
+from contactlog_core.domain.shared.policy import Permission, Policy, Role
 from contactlog_core.errors import (
     ConcurrencyConflict,
     ContactLogError,
@@ -59,7 +57,6 @@ from contactlog_core.errors import (
     StoreUnavailable,
     ValidationError,
 )
-from contactlog_core.policy import Permission, Policy, Role
 
 __version__ = "0.1.0"
 

@@ -15,23 +15,23 @@ from typing import Protocol, TypeAlias
 import attrs
 from pendulum import DateTime
 
-from contactlog_core.domain.aging import AgingCutoffs
-from contactlog_core.domain.audit import AuditEvent
-from contactlog_core.domain.interaction_search import InteractionPage, InteractionQuery
-from contactlog_core.domain.interactions import Interaction, InteractionId
-from contactlog_core.domain.lead_queries import LeadQuery, LeadRow
-from contactlog_core.domain.leads import Lead, LeadId, LeadStatus
-from contactlog_core.domain.logs import ContactLog, LogId
-from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
-from contactlog_core.domain.queries import (
+from contactlog_core.domain.interactions.model import Interaction, InteractionId
+from contactlog_core.domain.interactions.search import InteractionPage, InteractionQuery
+from contactlog_core.domain.leads.aging import AgingCutoffs
+from contactlog_core.domain.leads.model import Lead, LeadId, LeadStatus
+from contactlog_core.domain.leads.queries import LeadQuery, LeadRow
+from contactlog_core.domain.logs.model import ContactLog, LogId
+from contactlog_core.domain.logs.queries import (
     Badges,
     FollowUpQuery,
     FollowUpRow,
     LogQuery,
     LogSummary,
-    Page,
 )
-from contactlog_core.domain.reminders import ReminderRequest
+from contactlog_core.domain.organisations.model import Organisation, OrgId, Staff, StaffId
+from contactlog_core.domain.reminders.plan import ReminderRequest
+from contactlog_core.domain.shared.audit import AuditEvent
+from contactlog_core.domain.shared.paging import Page
 
 __all__ = [
     "NESTED_UNIT_OF_WORK",
@@ -104,15 +104,15 @@ class LogRepository(Protocol):
         ...
 
     def list(self, query: LogQuery) -> Page[LogSummary]:
-        """A page of the log list, as ``domain.query_rules.log_page`` defines it."""
+        """A page of the log list, as ``domain.logs.query_rules.log_page`` defines it."""
         ...
 
     def badges(self, org_id: OrgId, staff_id: StaffId) -> Badges:
-        """Badge counts, as ``domain.query_rules.badges`` defines them."""
+        """Badge counts, as ``domain.logs.query_rules.badges`` defines them."""
         ...
 
     def follow_ups(self, query: FollowUpQuery) -> Page[FollowUpRow]:
-        """A page of outstanding follow-ups, as ``domain.query_rules.follow_up_page`` defines it."""
+        """A page of outstanding follow-ups, as ``domain.logs.query_rules.follow_up_page`` defines it."""
         ...
 
 
@@ -149,7 +149,7 @@ class LeadRepository(Protocol):
         ...
 
     def page(self, query: LeadQuery) -> Page[LeadRow]:
-        """A page of a lead view, as ``domain.lead_query_rules.lead_page`` defines it."""
+        """A page of a lead view, as ``domain.leads.query_rules.lead_page`` defines it."""
         ...
 
     def age_batch(
@@ -159,7 +159,7 @@ class LeadRepository(Protocol):
 
         Each changed lead gets ``version + 1``, ``updated_at = cutoffs.now``,
         no owner once available, and an ``age`` audit event (actor ``None``),
-        exactly as ``domain.lead_commands.age_change`` says. A lead written
+        exactly as ``domain.leads.commands.age_change`` says. A lead written
         after ``cutoffs.now`` is left alone: a sweep that read the clock
         earlier (an overlapping run) never writes a lead back in time.
         """
@@ -205,7 +205,7 @@ class InteractionRepository(Protocol):
         ...
 
     def page(self, query: InteractionQuery) -> InteractionPage:
-        """A page, as ``domain.interaction_search.interaction_page`` defines it."""
+        """A page, as ``domain.interactions.search.interaction_page`` defines it."""
         ...
 
     def stream(self, query: InteractionQuery) -> Iterator[Interaction]:

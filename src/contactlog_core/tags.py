@@ -11,7 +11,7 @@ hand in its own model instead; see ``docs/tags.md``.
 
 from __future__ import annotations
 
-from contactlog_core.domain.tagging import (
+from contactlog_core.domain.interactions.tagging import (
     BUILTIN_LANGUAGES,
     Extraction,
     Language,

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from contactlog_core.domain.lead_rules import (
+from contactlog_core.domain.leads.model import LeadStatus
+from contactlog_core.domain.leads.rules import (
     LEAD_RULES,
     LeadOwnerAfter,
     LeadRule,
     LeadWho,
     lead_mermaid_diagram,
 )
-from contactlog_core.domain.leads import LeadStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "leads.md"

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from contactlog_core.domain.interactions import (
+from contactlog_core.domain.interactions.model import (
     ClientRef,
     Counterpart,
     Direction,
@@ -25,7 +25,7 @@ from contactlog_core.domain.interactions import (
     InteractionLinks,
     Redaction,
 )
-from contactlog_core.domain.organisations import OrgId, StaffId
+from contactlog_core.domain.organisations.model import OrgId, StaffId
 from contactlog_core.instants import from_micros, to_micros
 
 NOW = pendulum.datetime(2026, 11, 23, 8, 15, tz="UTC")

@@ -20,7 +20,7 @@ from export_builders import (
     unicode_interactions,
 )
 
-from contactlog_core.domain.interactions import ClientRef, Counterpart, Interaction
+from contactlog_core.domain.interactions.model import ClientRef, Counterpart, Interaction
 from contactlog_core.errors import ValidationError
 from contactlog_core.exports import write_csv
 

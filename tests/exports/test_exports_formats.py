@@ -15,7 +15,7 @@ import pytest
 from export_builders import HEADER, expected_cells, interaction, redacted
 
 import contactlog_core.exports as exports
-from contactlog_core.domain.interactions import Counterpart
+from contactlog_core.domain.interactions.model import Counterpart
 from contactlog_core.errors import ValidationError
 from contactlog_core.exports import EXPORT_COLUMNS, FORMATS, interaction_row
 

@@ -17,7 +17,7 @@ from export_builders import (
     unicode_interactions,
 )
 
-from contactlog_core.domain.interactions import Counterpart, Interaction
+from contactlog_core.domain.interactions.model import Counterpart, Interaction
 from contactlog_core.exports import EXPORT_COLUMNS, write_html
 
 PARIS = "Europe/Paris"

@@ -17,7 +17,7 @@ from export_builders import (
 )
 from pypdf import PdfReader
 
-from contactlog_core.domain.interactions import Interaction
+from contactlog_core.domain.interactions.model import Interaction
 from contactlog_core.errors import ValidationError
 from contactlog_core.exports import write_pdf
 

@@ -21,7 +21,7 @@ from export_builders import (
 )
 from openpyxl import load_workbook
 
-from contactlog_core.domain.interactions import Counterpart, Interaction
+from contactlog_core.domain.interactions.model import Counterpart, Interaction
 from contactlog_core.errors import ValidationError
 from contactlog_core.exports import write_xlsx
 

@@ -23,8 +23,8 @@ from contactlog_core import (
     ValidationError,
 )
 from contactlog_core.adapters.ical_sink import ICalendarSink
-from contactlog_core.domain import log_commands as commands
-from contactlog_core.domain.reminders import (
+from contactlog_core.domain.logs import commands
+from contactlog_core.domain.reminders.plan import (
     ReminderAction,
     ReminderRequest,
     ReminderSettings,

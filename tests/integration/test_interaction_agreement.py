@@ -6,7 +6,7 @@ organisation's), random time zones with their DST changes, and random
 queries: as-you-type words drawn from the interactions' own words, filters,
 every sort in both directions, grouping by kind, pages. The SQLite store
 (FTS5, rowids in time order) and the memory store must give what
-``domain.interaction_search.interaction_page`` gives, page for page.
+``domain.interactions.search.interaction_page`` gives, page for page.
 """
 
 from __future__ import annotations
@@ -22,17 +22,8 @@ from pendulum import DateTime
 
 from contactlog_core.adapters.memory import MemoryStore
 from contactlog_core.adapters.sqlite import SqliteStore
-from contactlog_core.domain.interaction_commands import without_content
-from contactlog_core.domain.interaction_search import (
-    InteractionQuery,
-    InteractionSort,
-    interaction_page,
-    parse_search,
-    searchable_words,
-    sort_interactions,
-    wanted,
-)
-from contactlog_core.domain.interactions import (
+from contactlog_core.domain.interactions.commands import without_content
+from contactlog_core.domain.interactions.model import (
     ClientRef,
     Counterpart,
     Direction,
@@ -42,8 +33,17 @@ from contactlog_core.domain.interactions import (
     InteractionLinks,
     Redaction,
 )
-from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
-from contactlog_core.domain.queries import SortField
+from contactlog_core.domain.interactions.search import (
+    InteractionQuery,
+    InteractionSort,
+    interaction_page,
+    parse_search,
+    searchable_words,
+    sort_interactions,
+    wanted,
+)
+from contactlog_core.domain.organisations.model import Organisation, OrgId, Staff, StaffId
+from contactlog_core.domain.shared.paging import SortField
 from contactlog_core.ports import Store
 
 ORG, OTHER = OrgId("org"), OrgId("other")

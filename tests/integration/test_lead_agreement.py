@@ -27,11 +27,11 @@ from contactlog_core.adapters.memory import MemoryStore
 from contactlog_core.adapters.sqlite import SqliteStore
 from contactlog_core.adapters.sqlite.repositories import _encode as encode_json
 from contactlog_core.adapters.sqlite.rows import audit_params
-from contactlog_core.domain.aging import age, aging_cutoffs
-from contactlog_core.domain.lead_queries import LeadQuery
-from contactlog_core.domain.leads import ArchiveReason, Lead, LeadId, LeadStatus, TouchKind
-from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
-from contactlog_core.domain.queries import SortField
+from contactlog_core.domain.leads.aging import age, aging_cutoffs
+from contactlog_core.domain.leads.model import ArchiveReason, Lead, LeadId, LeadStatus, TouchKind
+from contactlog_core.domain.leads.queries import LeadQuery
+from contactlog_core.domain.organisations.model import Organisation, OrgId, Staff, StaffId
+from contactlog_core.domain.shared.paging import SortField
 from contactlog_core.ports import Store
 
 ORG = OrgId("org")

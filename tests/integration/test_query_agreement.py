@@ -1,6 +1,6 @@
 """Differential test: for random histories and random questions, SQLite answers what memory answers.
 
-The memory store answers with the domain's reference rules (``domain.query_rules``);
+The memory store answers with the domain's reference rules (``domain.logs.query_rules``);
 the SQLite store answers in SQL. Same ids, same clock, same calls: same rows, same order.
 """
 
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import contactlog_core as cl
 from contactlog_core.adapters.memory import MemoryStore
 from contactlog_core.adapters.sqlite import SqliteStore
-from contactlog_core.domain.queries import FollowUpSort, LogSort
+from contactlog_core.domain.logs.queries import FollowUpSort, LogSort
 
 START = pendulum.datetime(2026, 11, 2, 9, tz="UTC")
 NAMES = ["Alice Smith", "alan élan", "ALICE Émile", "Bob O'Brien-Lee", "Zoë Zed", "Ann"]

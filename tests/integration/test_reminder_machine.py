@@ -18,7 +18,7 @@ import contactlog_core as cl
 from contactlog_core.adapters.memory import MemoryStore
 from contactlog_core.adapters.sqlite import SqliteStore
 from contactlog_core.application.reminders import LAST_RETRY
-from contactlog_core.domain.reminders import ReminderKind
+from contactlog_core.domain.reminders.plan import ReminderKind
 from contactlog_core.ports import Store
 from contactlog_core.testing.collecting_sink import CollectingSink
 

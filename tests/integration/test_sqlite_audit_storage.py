@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from contactlog_core.adapters.sqlite import SqliteStore
 from contactlog_core.adapters.sqlite.repositories import _encode as encode_json
-from contactlog_core.domain.audit import AuditEvent
-from contactlog_core.domain.organisations import Organisation, OrgId
+from contactlog_core.domain.organisations.model import Organisation, OrgId
+from contactlog_core.domain.shared.audit import AuditEvent
 
 ORG = OrgId("org")
 T0 = pendulum.datetime(2026, 3, 1, 9, tz="UTC")

@@ -129,8 +129,7 @@ def test_migration_9_indexes_every_interaction_again(tmp_path: Path) -> None:
     import pendulum
 
     from contactlog_core.adapters.sqlite.interaction_rows import org_token
-    from contactlog_core.domain.interaction_search import InteractionQuery, parse_search
-    from contactlog_core.domain.interactions import (
+    from contactlog_core.domain.interactions.model import (
         ClientRef,
         Counterpart,
         Direction,
@@ -139,7 +138,8 @@ def test_migration_9_indexes_every_interaction_again(tmp_path: Path) -> None:
         InteractionKind,
         InteractionLinks,
     )
-    from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
+    from contactlog_core.domain.interactions.search import InteractionQuery, parse_search
+    from contactlog_core.domain.organisations.model import Organisation, OrgId, Staff, StaffId
 
     t0 = pendulum.datetime(2026, 3, 29, 0, 30, tz="UTC")  # London's clocks go forward at 01:00
     orgs = (OrgId("örg-1"), OrgId("org-2"))  # a token's hex is of the id's UTF-8 bytes

@@ -13,8 +13,8 @@ from pendulum import DateTime
 from seeds import NOW, ORG
 
 from contactlog_core import OrgId, StaffId
-from contactlog_core.domain.aging import AgingPolicy, DayCount
-from contactlog_core.domain.leads import ArchiveReason, Lead, LeadId, LeadStatus, TouchKind
+from contactlog_core.domain.leads.aging import AgingPolicy, DayCount
+from contactlog_core.domain.leads.model import ArchiveReason, Lead, LeadId, LeadStatus, TouchKind
 
 LONDON = "Europe/London"
 NEW_YORK = "America/New_York"

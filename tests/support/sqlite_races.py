@@ -34,7 +34,7 @@ from sqlite_torture import (
 
 from contactlog_core import Actor, ContactLogApp
 from contactlog_core.adapters.sqlite import SqliteStore
-from contactlog_core.domain.audit import AuditEvent
+from contactlog_core.domain.shared.audit import AuditEvent
 
 # (command, weight) of the random race; reopen (by a school admin) brings completed logs back.
 RACE_COMMANDS = (

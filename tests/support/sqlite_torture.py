@@ -27,7 +27,7 @@ import attrs
 
 from contactlog_core import Actor, ContactLog, ContactLogApp, ContactLogError, LogStatus
 from contactlog_core.application.audit import MAX_EVENTS
-from contactlog_core.domain.audit import AuditEvent
+from contactlog_core.domain.shared.audit import AuditEvent
 from contactlog_core.errors import StoreUnavailable
 from contactlog_core.serialization import structure
 

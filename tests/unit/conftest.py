@@ -6,7 +6,7 @@ import pytest
 from seeds import NOW, make_staff
 
 from contactlog_core import Actor, ContactLog, LogId, Policy, Staff
-from contactlog_core.domain import log_commands as commands
+from contactlog_core.domain.logs import commands
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import contactlog_core as cl
-from contactlog_core import demo
-from contactlog_core.cli import main
+from contactlog_core.cli import demo
+from contactlog_core.cli.main import main
 
 
 def test_demo_walks_through_the_seed_scenario(

@@ -10,8 +10,8 @@ import openpyxl
 
 import contactlog_core as cl
 from contactlog_core.adapters.sqlite import SqliteStore
-from contactlog_core.cli import build_parser
-from contactlog_core.export_command import run_export
+from contactlog_core.cli.export import run_export
+from contactlog_core.cli.main import build_parser
 
 
 def captured(db: Path) -> tuple[str, str]:

@@ -13,8 +13,8 @@ from icalendar import Calendar
 
 import contactlog_core as cl
 from contactlog_core.adapters.sqlite import SqliteStore
-from contactlog_core.cli import build_parser
-from contactlog_core.reminders_command import run_reminders
+from contactlog_core.cli.main import build_parser
+from contactlog_core.cli.reminders import run_reminders
 
 LINK = "https://school.example/logs/{log_id}"
 

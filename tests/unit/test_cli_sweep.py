@@ -15,8 +15,8 @@ import pytest
 
 import contactlog_core as cl
 from contactlog_core.adapters.sqlite import SqliteStore
-from contactlog_core.cli import build_parser, main
-from contactlog_core.sweep_command import run_sweep
+from contactlog_core.cli.main import build_parser, main
+from contactlog_core.cli.sweep import run_sweep
 
 # The sweep reads the real clock: lead ages are chosen far from any deadline,
 # and the zone is UTC, so that no change of the clocks moves one.

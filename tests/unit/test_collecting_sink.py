@@ -9,7 +9,7 @@ import pytest
 from seeds import NOW, ORG
 
 from contactlog_core import FollowUpId, LogId, Priority, StaffId
-from contactlog_core.domain.reminders import (
+from contactlog_core.domain.reminders.plan import (
     ReminderAction,
     ReminderKind,
     ReminderRequest,

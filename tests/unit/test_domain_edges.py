@@ -26,8 +26,8 @@ from contactlog_core import (
     StaffId,
     ValidationError,
 )
-from contactlog_core.domain import log_commands as commands
-from contactlog_core.domain.ownership import mermaid_diagram
+from contactlog_core.domain.logs import commands
+from contactlog_core.domain.logs.rules import mermaid_diagram
 
 LATER = NOW.add(minutes=5)
 PARENT = ContactRef(id="parent-7", display_name="  Mrs Patel  ")

@@ -16,8 +16,8 @@ import pytest
 from seeds import NOW
 
 from contactlog_core import errors
-from contactlog_core.domain import validation as check
-from contactlog_core.domain.logs import Channel
+from contactlog_core.domain.logs.model import Channel
+from contactlog_core.domain.shared import validation as check
 from contactlog_core.instants import require_aware, require_timezone
 
 # The errors: fields in args (so repr and pickling carry them) -------------------------------

@@ -17,7 +17,7 @@ from contactlog_core import (
     Priority,
     ValidationError,
 )
-from contactlog_core.domain import log_commands as commands
+from contactlog_core.domain.logs import commands
 
 LATER = NOW.add(hours=1)
 

@@ -14,8 +14,17 @@ from hypothesis import strategies as st
 from seeds import NOW, ORG
 
 from contactlog_core import OrgId, StaffId
-from contactlog_core.domain import interaction_search as search
-from contactlog_core.domain.interaction_search import (
+from contactlog_core.domain.interactions import search
+from contactlog_core.domain.interactions.model import (
+    ClientRef,
+    Counterpart,
+    Interaction,
+    InteractionId,
+    InteractionKind,
+    InteractionLinks,
+    Redaction,
+)
+from contactlog_core.domain.interactions.search import (
     MAX_QUERY_WORDS,
     MAX_WORD_LENGTH,
     InteractionQuery,
@@ -29,16 +38,7 @@ from contactlog_core.domain.interaction_search import (
     sort_interactions,
     text_words,
 )
-from contactlog_core.domain.interactions import (
-    ClientRef,
-    Counterpart,
-    Interaction,
-    InteractionId,
-    InteractionKind,
-    InteractionLinks,
-    Redaction,
-)
-from contactlog_core.domain.queries import SortField
+from contactlog_core.domain.shared.paging import SortField
 from contactlog_core.errors import ValidationError
 
 JANE = ClientRef("client-17", "Jane Doe")

@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contactlog_core.application.interactions import content_free_snapshot
-from contactlog_core.domain.interaction_commands import without_content
-from contactlog_core.domain.interactions import (
+from contactlog_core.domain.interactions.commands import without_content
+from contactlog_core.domain.interactions.model import (
     ClientRef,
     Counterpart,
     Direction,
@@ -19,7 +19,7 @@ from contactlog_core.domain.interactions import (
     InteractionLinks,
     Redaction,
 )
-from contactlog_core.domain.organisations import OrgId, StaffId
+from contactlog_core.domain.organisations.model import OrgId, StaffId
 from contactlog_core.serialization import unstructure
 from contactlog_core.testing.strategies import aware_datetimes
 

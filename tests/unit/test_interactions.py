@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from seeds import NOW, ORG
 
 from contactlog_core import Actor, Policy, StaffId
-from contactlog_core.domain import interaction_commands as commands
-from contactlog_core.domain import interactions
-from contactlog_core.domain.interactions import (
+from contactlog_core.domain.interactions import commands
+from contactlog_core.domain.interactions import model as interactions
+from contactlog_core.domain.interactions.model import (
     ClientRef,
     Counterpart,
     Direction,

@@ -32,9 +32,8 @@ from pendulum import DateTime
 from seeds import NOW, make_staff
 
 from contactlog_core import Actor, Policy, StaffId, ValidationError
-from contactlog_core.domain import aging, aging_policy
-from contactlog_core.domain import lead_commands as commands
-from contactlog_core.domain.aging import (
+from contactlog_core.domain.leads import aging, commands
+from contactlog_core.domain.leads.aging import (
     AgingPolicy,
     DayCount,
     add_days,
@@ -48,8 +47,9 @@ from contactlog_core.domain.aging import (
     settle,
     status_by_cutoffs,
 )
-from contactlog_core.domain.lead_rules import AGING_EDGES
-from contactlog_core.domain.leads import ArchiveReason, Lead, LeadId, LeadStatus
+from contactlog_core.domain.leads.model import ArchiveReason, Lead, LeadId, LeadStatus
+from contactlog_core.domain.leads.rules import AGING_EDGES
+from contactlog_core.domain.organisations import aging_policy
 from contactlog_core.serialization import structure, unstructure
 
 ROLES = Policy.default()

@@ -24,11 +24,9 @@ from contactlog_core import (
     StaffId,
     ValidationError,
 )
-from contactlog_core.domain import lead_commands as commands
-from contactlog_core.domain.aging import AgingPolicy, age, settle
-from contactlog_core.domain.events import Change
-from contactlog_core.domain.lead_rules import lead_rule_for
-from contactlog_core.domain.leads import (
+from contactlog_core.domain.leads import commands
+from contactlog_core.domain.leads.aging import AgingPolicy, age, settle
+from contactlog_core.domain.leads.model import (
     ArchiveReason,
     Lead,
     LeadCommand,
@@ -36,6 +34,8 @@ from contactlog_core.domain.leads import (
     LeadStatus,
     TouchKind,
 )
+from contactlog_core.domain.leads.rules import lead_rule_for
+from contactlog_core.domain.shared.events import Change
 
 LATER = NOW.add(minutes=5)
 S = LeadStatus

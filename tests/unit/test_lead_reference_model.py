@@ -23,9 +23,9 @@ from pendulum import DateTime
 from seeds import make_staff
 
 from contactlog_core import Actor, ArchiveReason, ContactLogError, Lead, LeadStatus, Permission
-from contactlog_core.domain import aging
-from contactlog_core.domain.aging_policy import AgingPolicy
-from contactlog_core.domain.lead_rules import (
+from contactlog_core.domain.leads import aging
+from contactlog_core.domain.leads.model import LeadCommand
+from contactlog_core.domain.leads.rules import (
     LEAD_RULES,
     LeadOwnerAfter,
     LeadRule,
@@ -33,8 +33,8 @@ from contactlog_core.domain.lead_rules import (
     authorise_lead,
     lead_rule_for,
 )
-from contactlog_core.domain.leads import LeadCommand
-from contactlog_core.policy import Policy
+from contactlog_core.domain.organisations.aging_policy import AgingPolicy
+from contactlog_core.domain.shared.policy import Policy
 from contactlog_core.testing import lead_reference
 from contactlog_core.testing.lead_reference import (
     RefLead,

@@ -22,7 +22,8 @@ from contactlog_core import (
     Policy,
     ValidationError,
 )
-from contactlog_core.domain.lead_rules import (
+from contactlog_core.domain.leads.model import LeadCommand, LeadStatus
+from contactlog_core.domain.leads.rules import (
     AGING_EDGES,
     LEAD_RULES,
     LeadOwnerAfter,
@@ -31,7 +32,6 @@ from contactlog_core.domain.lead_rules import (
     lead_mermaid_diagram,
     lead_rule_for,
 )
-from contactlog_core.domain.leads import LeadCommand, LeadStatus
 
 POLICY = Policy.default()
 PEOPLE = {

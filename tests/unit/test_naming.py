@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contactlog_core.domain import naming
-from contactlog_core.domain.interactions import Counterpart, Direction, InteractionKind
-from contactlog_core.domain.naming import describe, strip_reply_prefixes, truncate
+from contactlog_core.domain.interactions import naming
+from contactlog_core.domain.interactions.model import Counterpart, Direction, InteractionKind
+from contactlog_core.domain.interactions.naming import describe, strip_reply_prefixes, truncate
 from contactlog_core.errors import ValidationError
 
 JANE = Counterpart("Jane Doe", "jane@doe.example")

@@ -18,7 +18,7 @@ from contactlog_core import (
     Staff,
     ValidationError,
 )
-from contactlog_core.domain import log_commands as commands
+from contactlog_core.domain.logs import commands
 
 LATER = NOW.add(minutes=5)
 

@@ -24,8 +24,8 @@ from contactlog_core import (
     Permission,
     Policy,
 )
-from contactlog_core.domain import log_commands as commands
-from contactlog_core.domain.ownership import Who, authorise, mermaid_diagram, rule_for
+from contactlog_core.domain.logs import commands
+from contactlog_core.domain.logs.rules import Who, authorise, mermaid_diagram, rule_for
 from contactlog_core.testing.reference import RefLog, reference_outcome
 
 POLICY = Policy.default()

@@ -28,9 +28,9 @@ from contactlog_core import (
     StaffId,
     ValidationError,
 )
-from contactlog_core.domain import log_commands as commands
-from contactlog_core.domain import reminders
-from contactlog_core.domain.reminders import (
+from contactlog_core.domain.logs import commands
+from contactlog_core.domain.reminders import plan as reminders
+from contactlog_core.domain.reminders.plan import (
     ReminderAction,
     ReminderKind,
     ReminderRequest,

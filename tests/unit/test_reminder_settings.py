@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contactlog_core.domain.reminders import (
+from contactlog_core.domain.reminders.plan import (
     MAX_DURATION_MINUTES,
     ReminderKind,
     ReminderSettings,

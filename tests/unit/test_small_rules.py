@@ -14,8 +14,8 @@ from contactlog_core import (
     Priority,
     ValidationError,
 )
-from contactlog_core.domain import log_commands as commands
-from contactlog_core.domain import validation as check
+from contactlog_core.domain.logs import commands
+from contactlog_core.domain.shared import validation as check
 
 
 def test_priorities_rank_from_low_to_urgent() -> None:
@@ -63,7 +63,7 @@ def test_text_with_a_lone_surrogate_is_refused() -> None:
 
 
 def test_names_fold_to_words_that_prefixes_match() -> None:
-    from contactlog_core.domain.queries import fold, name_key, name_words
+    from contactlog_core.domain.shared.text import fold, name_key, name_words
 
     assert fold("Élodie ÇA Straße") == "elodie ca strasse"
     assert name_words("Bob O'Brien-Lee") == ["bob", "o", "brien", "lee"]

@@ -27,9 +27,9 @@ from zoneinfo import ZoneInfo
 
 from pendulum import DateTime
 
-from contactlog_core.domain.logs import Priority
-from contactlog_core.domain.organisations import StaffId
-from contactlog_core.domain.reminders import ReminderKind, ReminderRequest
+from contactlog_core.domain.logs.model import Priority
+from contactlog_core.domain.organisations.model import StaffId
+from contactlog_core.domain.reminders.plan import ReminderKind, ReminderRequest
 from contactlog_core.errors import ValidationError
 from contactlog_core.instants import to_micros
 

@@ -18,31 +18,31 @@ from typing import Generic, Protocol, TypeVar
 import attrs
 from pendulum import DateTime
 
-from contactlog_core.domain import query_rules as rules
-from contactlog_core.domain.aging import AgingCutoffs, status_by_cutoffs
-from contactlog_core.domain.audit import AuditEvent
-from contactlog_core.domain.interaction_search import (
+from contactlog_core.domain.interactions.model import Interaction, InteractionId
+from contactlog_core.domain.interactions.search import (
     InteractionPage,
     InteractionQuery,
     interaction_page,
     sort_interactions,
     wanted,
 )
-from contactlog_core.domain.interactions import Interaction, InteractionId
-from contactlog_core.domain.lead_queries import LeadQuery, LeadRow
-from contactlog_core.domain.lead_query_rules import lead_page
-from contactlog_core.domain.leads import Lead, LeadCommand, LeadId, LeadStatus
-from contactlog_core.domain.logs import ContactLog, LogId
-from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
-from contactlog_core.domain.queries import (
+from contactlog_core.domain.leads.aging import AgingCutoffs, status_by_cutoffs
+from contactlog_core.domain.leads.model import Lead, LeadCommand, LeadId, LeadStatus
+from contactlog_core.domain.leads.queries import LeadQuery, LeadRow
+from contactlog_core.domain.leads.query_rules import lead_page
+from contactlog_core.domain.logs import query_rules as rules
+from contactlog_core.domain.logs.model import ContactLog, LogId
+from contactlog_core.domain.logs.queries import (
     Badges,
     FollowUpQuery,
     FollowUpRow,
     LogQuery,
     LogSummary,
-    Page,
 )
-from contactlog_core.domain.reminders import ReminderRequest, last_sent
+from contactlog_core.domain.organisations.model import Organisation, OrgId, Staff, StaffId
+from contactlog_core.domain.reminders.plan import ReminderRequest, last_sent
+from contactlog_core.domain.shared.audit import AuditEvent
+from contactlog_core.domain.shared.paging import Page
 from contactlog_core.errors import ConcurrencyConflict, NotFound, StoreUnavailable, ValidationError
 from contactlog_core.ports import NESTED_UNIT_OF_WORK as NESTED
 from contactlog_core.ports import AgingBatch, OutboxEntry, SweepKey

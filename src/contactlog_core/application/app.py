@@ -12,11 +12,11 @@ from contactlog_core.application.logs import LogService
 from contactlog_core.application.organisations import OrganisationService, StaffService
 from contactlog_core.application.reminders import ReminderService
 from contactlog_core.clock import Clock, SystemClock
-from contactlog_core.domain import validation as check
-from contactlog_core.domain.organisations import Actor, StaffId
-from contactlog_core.domain.tagging import StatisticalTagExtractor
+from contactlog_core.domain.interactions.tagging import StatisticalTagExtractor
+from contactlog_core.domain.organisations.model import Actor, StaffId
+from contactlog_core.domain.shared import validation as check
+from contactlog_core.domain.shared.policy import Policy
 from contactlog_core.errors import ValidationError
-from contactlog_core.policy import Policy
 from contactlog_core.ports import Store, TagExtractor
 
 __all__ = ["ContactLogApp"]

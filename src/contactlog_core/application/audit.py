@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from contactlog_core.application.context import Context
-from contactlog_core.domain import validation as check
-from contactlog_core.domain.audit import AuditEvent
-from contactlog_core.domain.organisations import Actor
+from contactlog_core.domain.organisations.model import Actor
+from contactlog_core.domain.shared import validation as check
+from contactlog_core.domain.shared.audit import AuditEvent
 from contactlog_core.errors import ValidationError
 
 __all__ = ["AuditService"]

@@ -10,11 +10,11 @@ from typing import Any
 import attrs
 
 from contactlog_core.clock import Clock
-from contactlog_core.domain.audit import AuditEvent
-from contactlog_core.domain.events import Change
-from contactlog_core.domain.organisations import Actor, OrgId, Staff, StaffId
+from contactlog_core.domain.organisations.model import Actor, OrgId, Staff, StaffId
+from contactlog_core.domain.shared.audit import AuditEvent
+from contactlog_core.domain.shared.events import Change
+from contactlog_core.domain.shared.policy import Policy
 from contactlog_core.errors import LockedByOther, NotFound, ValidationError
-from contactlog_core.policy import Policy
 from contactlog_core.ports import Store, UnitOfWork
 from contactlog_core.serialization import unstructure
 

@@ -16,17 +16,8 @@ from typing import Any
 import attrs
 
 from contactlog_core.application.context import Context
-from contactlog_core.domain import interaction_commands as commands
-from contactlog_core.domain import validation as check
-from contactlog_core.domain.audit import AuditEvent
-from contactlog_core.domain.events import Change
-from contactlog_core.domain.interaction_search import (
-    InteractionPage,
-    InteractionQuery,
-    parse_interaction_sort,
-    parse_search,
-)
-from contactlog_core.domain.interactions import (
+from contactlog_core.domain.interactions import commands
+from contactlog_core.domain.interactions.model import (
     ClientRef,
     Interaction,
     InteractionDraft,
@@ -36,8 +27,17 @@ from contactlog_core.domain.interactions import (
     draft_from_mapping,
     normalise_tags,
 )
-from contactlog_core.domain.organisations import Actor
-from contactlog_core.domain.queries import DEFAULT_PER_PAGE, MAX_PER_PAGE, whole_number
+from contactlog_core.domain.interactions.search import (
+    InteractionPage,
+    InteractionQuery,
+    parse_interaction_sort,
+    parse_search,
+)
+from contactlog_core.domain.organisations.model import Actor
+from contactlog_core.domain.shared import validation as check
+from contactlog_core.domain.shared.audit import AuditEvent
+from contactlog_core.domain.shared.events import Change
+from contactlog_core.domain.shared.paging import DEFAULT_PER_PAGE, MAX_PER_PAGE, whole_number
 from contactlog_core.errors import ConcurrencyConflict, ContactLogError, ValidationError
 from contactlog_core.exports import FORMATS, Target
 from contactlog_core.ports import TagExtractor, UnitOfWork

@@ -1,7 +1,7 @@
 """``app.leads``: the sales-lead use cases, the views as of now, and the aging sweep.
 
 Each command is one unit of work: load, settle and decide in the pure domain
-(``domain.lead_commands``), save with the version read, append the audit
+(``domain.leads.commands``), save with the version read, append the audit
 event. The views and the sweep read the organisation's aging cutoffs at the
 clock's ``now``, so nobody ever sees a status the sweep has not written yet
 as stale.
@@ -16,21 +16,21 @@ import attrs
 from pendulum import DateTime
 
 from contactlog_core.application.context import Context
-from contactlog_core.domain import lead_commands as commands
-from contactlog_core.domain import validation as check
-from contactlog_core.domain.aging import AgingCutoffs, aging_cutoffs, settle
-from contactlog_core.domain.events import Change
-from contactlog_core.domain.lead_queries import LeadQuery, LeadRow, LeadSort, LeadView
-from contactlog_core.domain.leads import ArchiveReason, Lead, LeadId, LeadStatus, TouchKind
-from contactlog_core.domain.organisations import Actor, Organisation, OrgId
-from contactlog_core.domain.queries import (
+from contactlog_core.domain.leads import commands
+from contactlog_core.domain.leads.aging import AgingCutoffs, aging_cutoffs, settle
+from contactlog_core.domain.leads.model import ArchiveReason, Lead, LeadId, LeadStatus, TouchKind
+from contactlog_core.domain.leads.queries import LeadQuery, LeadRow, LeadSort, LeadView
+from contactlog_core.domain.organisations.model import Actor, Organisation, OrgId
+from contactlog_core.domain.shared import validation as check
+from contactlog_core.domain.shared.events import Change
+from contactlog_core.domain.shared.paging import (
     DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
     Page,
     parse_sort,
-    search_terms,
     whole_number,
 )
+from contactlog_core.domain.shared.text import search_terms
 from contactlog_core.errors import LockedByOther, ValidationError
 from contactlog_core.instants import require_aware
 from contactlog_core.ports import AgingBatch, UnitOfWork

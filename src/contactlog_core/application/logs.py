@@ -1,7 +1,7 @@
 """``app.logs``: the contact-log use cases, each one unit of work.
 
 Load, ask the pure domain, save with the version read, append the audit
-event, commit. The rules themselves live in ``domain.ownership``.
+event, commit. The rules themselves live in ``domain.logs.rules``.
 """
 
 from __future__ import annotations
@@ -13,10 +13,8 @@ from pendulum import DateTime
 
 from contactlog_core.application.context import Context
 from contactlog_core.application.reminders import enqueue_reminders
-from contactlog_core.domain import log_commands as commands
-from contactlog_core.domain import validation as check
-from contactlog_core.domain.events import Change
-from contactlog_core.domain.logs import (
+from contactlog_core.domain.logs import commands
+from contactlog_core.domain.logs.model import (
     Channel,
     ContactLog,
     ContactRef,
@@ -26,10 +24,7 @@ from contactlog_core.domain.logs import (
     LogStatus,
     Priority,
 )
-from contactlog_core.domain.organisations import Actor
-from contactlog_core.domain.queries import (
-    DEFAULT_PER_PAGE,
-    MAX_PER_PAGE,
+from contactlog_core.domain.logs.queries import (
     Badges,
     FollowUpQuery,
     FollowUpRow,
@@ -37,14 +32,21 @@ from contactlog_core.domain.queries import (
     LogQuery,
     LogSort,
     LogSummary,
+)
+from contactlog_core.domain.logs.query_rules import Due, due_window
+from contactlog_core.domain.organisations.model import Actor
+from contactlog_core.domain.shared import validation as check
+from contactlog_core.domain.shared.events import Change
+from contactlog_core.domain.shared.paging import (
+    DEFAULT_PER_PAGE,
+    MAX_PER_PAGE,
     Page,
     parse_sort,
-    search_terms,
     whole_number,
 )
-from contactlog_core.domain.query_rules import Due, due_window
+from contactlog_core.domain.shared.policy import Policy
+from contactlog_core.domain.shared.text import search_terms
 from contactlog_core.errors import LockedByOther, ValidationError
-from contactlog_core.policy import Policy
 from contactlog_core.ports import UnitOfWork
 
 __all__ = ["LogService"]

@@ -8,11 +8,14 @@ from typing import Any
 import attrs
 
 from contactlog_core.application.context import Context
-from contactlog_core.domain import validation as check
-from contactlog_core.domain.aging_policy import AgingPolicy
-from contactlog_core.domain.events import Change
-from contactlog_core.domain.organisations import Actor, Organisation, OrgId, Staff, StaffId
-from contactlog_core.domain.reminder_settings import ReminderSettings, check_reminder_settings
+from contactlog_core.domain.organisations.aging_policy import AgingPolicy
+from contactlog_core.domain.organisations.model import Actor, Organisation, OrgId, Staff, StaffId
+from contactlog_core.domain.organisations.reminder_settings import (
+    ReminderSettings,
+    check_reminder_settings,
+)
+from contactlog_core.domain.shared import validation as check
+from contactlog_core.domain.shared.events import Change
 from contactlog_core.errors import ValidationError
 from contactlog_core.instants import require_timezone
 

@@ -1,6 +1,6 @@
 """``app.reminders``: follow-ups become calendar reminders, through an outbox and a sink.
 
-Every log save asks ``domain.reminders.plan_reminders`` what the change
+Every log save asks ``domain.reminders.plan.plan_reminders`` what the change
 means for the log's reminders and writes the answer to the outbox in the
 same unit of work (``enqueue_reminders``). ``deliver`` then hands each
 pending request to a ``ReminderSink`` outside any transaction, so a slow
@@ -20,9 +20,9 @@ import attrs
 from pendulum import DateTime
 
 from contactlog_core.application.context import Context
-from contactlog_core.domain.logs import ContactLog
-from contactlog_core.domain.queries import whole_number
-from contactlog_core.domain.reminders import plan_reminders
+from contactlog_core.domain.logs.model import ContactLog
+from contactlog_core.domain.reminders.plan import plan_reminders
+from contactlog_core.domain.shared.paging import whole_number
 from contactlog_core.errors import ValidationError
 from contactlog_core.ports import OutboxEntry, ReminderSink, UnitOfWork
 

@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol, TypeAlias
 
-from contactlog_core.domain.interactions import Interaction
+from contactlog_core.domain.interactions.model import Interaction
 from contactlog_core.errors import ValidationError
 from contactlog_core.exports.columns import interaction_row, zone_named
 

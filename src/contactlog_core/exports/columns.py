@@ -17,8 +17,8 @@ import re
 import zoneinfo
 from dataclasses import dataclass
 
-from contactlog_core.domain.interaction_commands import without_content
-from contactlog_core.domain.interactions import Interaction
+from contactlog_core.domain.interactions.commands import without_content
+from contactlog_core.domain.interactions.model import Interaction
 from contactlog_core.errors import ValidationError
 from contactlog_core.instants import require_timezone
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable
 
-from contactlog_core.domain.interactions import Interaction
+from contactlog_core.domain.interactions.model import Interaction
 from contactlog_core.exports._output import Rows, Target, check_target, open_target
 from contactlog_core.exports.columns import EXPORT_COLUMNS, xml_safe
 

@@ -25,7 +25,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from contactlog_core.domain.interactions import Interaction
+from contactlog_core.domain.interactions.model import Interaction
 from contactlog_core.errors import ValidationError
 from contactlog_core.exports._output import (
     INSTALL_HINT,

@@ -18,7 +18,7 @@ import contextlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from contactlog_core.domain.interactions import Interaction
+from contactlog_core.domain.interactions.model import Interaction
 from contactlog_core.exports._output import (
     Rows,
     Target,

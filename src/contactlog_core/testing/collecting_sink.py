@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 
-from contactlog_core.domain.reminders import ReminderRequest, last_sent
+from contactlog_core.domain.reminders.plan import ReminderRequest, last_sent
 
 __all__ = ["CollectingSink"]
 

@@ -52,13 +52,13 @@ from pendulum import DateTime
 from contactlog_core.adapters.memory import MemoryStore
 from contactlog_core.application import ContactLogApp
 from contactlog_core.clock import ManualClock
-from contactlog_core.domain.aging_policy import AgingPolicy
-from contactlog_core.domain.lead_queries import LeadRow
-from contactlog_core.domain.leads import ArchiveReason, Lead, LeadStatus
-from contactlog_core.domain.organisations import Actor
-from contactlog_core.domain.queries import MAX_PER_PAGE, Page
+from contactlog_core.domain.leads.model import ArchiveReason, Lead, LeadStatus
+from contactlog_core.domain.leads.queries import LeadRow
+from contactlog_core.domain.organisations.aging_policy import AgingPolicy
+from contactlog_core.domain.organisations.model import Actor
+from contactlog_core.domain.shared.paging import MAX_PER_PAGE, Page
+from contactlog_core.domain.shared.policy import Permission, Policy
 from contactlog_core.errors import ContactLogError, NotFound
-from contactlog_core.policy import Permission, Policy
 from contactlog_core.ports import Store
 from contactlog_core.testing.lead_reference import (
     BANK,

@@ -1,6 +1,6 @@
 """A small reference model of sales leads and their aging, written straight from DESIGN.md 1.2.
 
-Deliberately independent of ``domain.aging`` and ``domain.lead_rules``: days
+Deliberately independent of ``domain.leads.aging`` and ``domain.leads.rules``: days
 are counted with pendulum's own calendar arithmetic (``add(days=n)`` on the
 local wall clock) or a plain day-by-day loop over business days, and the
 commands are plain ``if``s over a tiny record. ``LeadMachine`` compares the
@@ -31,8 +31,8 @@ import attrs
 import pendulum
 from pendulum import DateTime
 
-from contactlog_core.domain.aging_policy import AgingPolicy, DayCount
-from contactlog_core.domain.leads import LeadStatus
+from contactlog_core.domain.leads.model import LeadStatus
+from contactlog_core.domain.organisations.aging_policy import AgingPolicy, DayCount
 from contactlog_core.errors import (
     ContactLogError,
     InvalidTransition,

@@ -1,6 +1,6 @@
 """A small reference model of the ownership rules, written straight from DESIGN.md 1.1.
 
-Deliberately independent of ``domain.ownership``: plain ``if``s over a tiny
+Deliberately independent of ``domain.logs.rules``: plain ``if``s over a tiny
 record, so that the state machine compares the library with a second,
 simpler reading of the same rules. A unit test checks both agree on every
 combination of status, holder and rank.

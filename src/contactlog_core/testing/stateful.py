@@ -23,10 +23,10 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, precon
 from contactlog_core.adapters.memory import MemoryStore
 from contactlog_core.application import ContactLogApp
 from contactlog_core.clock import ManualClock
-from contactlog_core.domain.logs import ContactLog, FollowUpDraft, LogStatus
-from contactlog_core.domain.organisations import Actor
+from contactlog_core.domain.logs.model import ContactLog, FollowUpDraft, LogStatus
+from contactlog_core.domain.organisations.model import Actor
+from contactlog_core.domain.shared.policy import Permission, Policy
 from contactlog_core.errors import ContactLogError, InvalidTransition, NotFound
-from contactlog_core.policy import Permission, Policy
 from contactlog_core.ports import Store
 from contactlog_core.testing.reference import RefLog, reference_outcome
 

@@ -15,7 +15,7 @@ import pendulum
 from hypothesis import strategies as st
 from pendulum import DateTime
 
-from contactlog_core.domain.logs import (
+from contactlog_core.domain.logs.model import (
     Channel,
     ContactLog,
     ContactRef,
@@ -27,8 +27,8 @@ from contactlog_core.domain.logs import (
     LogStatus,
     Priority,
 )
-from contactlog_core.domain.organisations import Actor, Organisation, OrgId, Staff, StaffId
-from contactlog_core.policy import Permission, Policy, Role
+from contactlog_core.domain.organisations.model import Actor, Organisation, OrgId, Staff, StaffId
+from contactlog_core.domain.shared.policy import Permission, Policy, Role
 
 __all__ = [
     "actors",

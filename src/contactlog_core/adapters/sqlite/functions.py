@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from contactlog_core.domain.queries import fold, name_key
+from contactlog_core.domain.shared.text import fold, name_key
 
 __all__ = ["register"]
 

@@ -11,8 +11,7 @@ import json
 import sqlite3
 from typing import Any
 
-from contactlog_core.domain.interaction_search import counterpart_key, description_key
-from contactlog_core.domain.interactions import (
+from contactlog_core.domain.interactions.model import (
     ClientRef,
     Counterpart,
     Direction,
@@ -22,7 +21,8 @@ from contactlog_core.domain.interactions import (
     InteractionLinks,
     Redaction,
 )
-from contactlog_core.domain.organisations import OrgId, StaffId
+from contactlog_core.domain.interactions.search import counterpart_key, description_key
+from contactlog_core.domain.organisations.model import OrgId, StaffId
 from contactlog_core.instants import from_micros, to_micros
 
 __all__ = [

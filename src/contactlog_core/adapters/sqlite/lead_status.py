@@ -1,4 +1,4 @@
-"""A lead's status now, in SQL: ``domain.aging.status_by_cutoffs`` as one expression.
+"""A lead's status now, in SQL: ``domain.leads.aging.status_by_cutoffs`` as one expression.
 
 Named parameters ``:now``, ``:past_due``, ``:abandoned`` and ``:available``
 come from ``cutoff_params``; the table is aliased ``d``.
@@ -6,12 +6,12 @@ come from ``cutoff_params``; the table is aliased ``d``.
 
 from __future__ import annotations
 
-from contactlog_core.domain.aging import AgingCutoffs
+from contactlog_core.domain.leads.aging import AgingCutoffs
 from contactlog_core.instants import to_micros
 
 __all__ = ["NOW_OWNER", "NOW_STATUS", "cutoff_params"]
 
-# The status as of :now, by the cutoffs: domain.aging.status_by_cutoffs, in SQL.
+# The status as of :now, by the cutoffs: domain.leads.aging.status_by_cutoffs, in SQL.
 NOW_STATUS = """CASE
     WHEN d.archived_reason IS NOT NULL THEN 'ARCHIVED'
     WHEN d.follow_up_at > :now THEN 'SCHEDULED'

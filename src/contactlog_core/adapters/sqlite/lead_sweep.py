@@ -26,9 +26,9 @@ from typing import Any
 
 from contactlog_core.adapters.sqlite.db import Database
 from contactlog_core.adapters.sqlite.lead_status import NOW_STATUS, cutoff_params
-from contactlog_core.domain.aging import AgingCutoffs
-from contactlog_core.domain.leads import LeadStatus
-from contactlog_core.domain.organisations import OrgId
+from contactlog_core.domain.leads.aging import AgingCutoffs
+from contactlog_core.domain.leads.model import LeadStatus
+from contactlog_core.domain.organisations.model import OrgId
 from contactlog_core.ports import AgingBatch, SweepKey
 
 __all__ = ["age_batch"]

@@ -1,8 +1,8 @@
 """Leads in SQLite: the repository, the views as of now, and the set-based aging sweep.
 
 A lead's status now is one SQL expression (``NOW_STATUS``) over the stored
-facts and the organisation's aging cutoffs (``domain.aging.aging_cutoffs``),
-the same comparisons as ``domain.aging.status_by_cutoffs``. The views filter
+facts and the organisation's aging cutoffs (``domain.leads.aging.aging_cutoffs``),
+the same comparisons as ``domain.leads.aging.status_by_cutoffs``. The views filter
 on it, and the sweep writes it, batch by batch, without a lead passing
 through Python.
 """
@@ -17,8 +17,9 @@ from contactlog_core.adapters.sqlite.lead_status import NOW_OWNER, NOW_STATUS, c
 from contactlog_core.adapters.sqlite.lead_sweep import age_batch
 from contactlog_core.adapters.sqlite.list_queries import order_by
 from contactlog_core.adapters.sqlite.rows import from_micros, to_micros
-from contactlog_core.domain.aging import AgingCutoffs
-from contactlog_core.domain.lead_queries import (
+from contactlog_core.domain.leads.aging import AgingCutoffs
+from contactlog_core.domain.leads.model import ArchiveReason, Lead, LeadId, LeadStatus, TouchKind
+from contactlog_core.domain.leads.queries import (
     VIEW_STATUSES,
     LeadQuery,
     LeadRow,
@@ -26,16 +27,10 @@ from contactlog_core.domain.lead_queries import (
     LeadView,
     cue_of,
 )
-from contactlog_core.domain.lead_query_rules import stored_anchor
-from contactlog_core.domain.leads import (
-    ArchiveReason,
-    Lead,
-    LeadId,
-    LeadStatus,
-    TouchKind,
-)
-from contactlog_core.domain.organisations import OrgId, StaffId
-from contactlog_core.domain.queries import Page, name_key
+from contactlog_core.domain.leads.query_rules import stored_anchor
+from contactlog_core.domain.organisations.model import OrgId, StaffId
+from contactlog_core.domain.shared.paging import Page
+from contactlog_core.domain.shared.text import name_key
 from contactlog_core.errors import ConcurrencyConflict, NotFound
 from contactlog_core.ports import AgingBatch, SweepKey
 

@@ -3,7 +3,7 @@
 Filters and sort orders vary per call, so the statement is put together from
 fixed fragments chosen from the whitelists below; values are always bound
 parameters. The rules (folding, missing values last, ties by id in the last
-field's direction) are those of ``domain.query_rules``.
+field's direction) are those of ``domain.logs.query_rules``.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from typing import Any
 from contactlog_core.adapters.sqlite import queries as q
 from contactlog_core.adapters.sqlite.db import Database
 from contactlog_core.adapters.sqlite.rows import from_micros, to_micros
-from contactlog_core.domain.logs import Channel, LogStatus, Priority
-from contactlog_core.domain.organisations import OrgId, StaffId
-from contactlog_core.domain.queries import (
+from contactlog_core.domain.logs.model import Channel, LogStatus, Priority
+from contactlog_core.domain.logs.queries import (
     BadgeCounts,
     Badges,
     FollowUpQuery,
@@ -25,9 +24,9 @@ from contactlog_core.domain.queries import (
     LogQuery,
     LogSort,
     LogSummary,
-    Page,
-    SortField,
 )
+from contactlog_core.domain.organisations.model import OrgId, StaffId
+from contactlog_core.domain.shared.paging import Page, SortField
 
 __all__ = ["badge_counts", "follow_up_page", "log_page"]
 

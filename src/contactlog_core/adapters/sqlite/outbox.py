@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from pendulum import DateTime
 
 from contactlog_core.adapters.sqlite.db import Database, translated
-from contactlog_core.domain.logs import LogId
-from contactlog_core.domain.organisations import OrgId
-from contactlog_core.domain.reminders import ReminderRequest, last_sent
+from contactlog_core.domain.logs.model import LogId
+from contactlog_core.domain.organisations.model import OrgId
+from contactlog_core.domain.reminders.plan import ReminderRequest, last_sent
 from contactlog_core.errors import ValidationError
 from contactlog_core.instants import from_micros, to_micros
 from contactlog_core.ports import OutboxEntry

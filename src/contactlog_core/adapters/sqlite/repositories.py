@@ -12,18 +12,18 @@ from contactlog_core.adapters.sqlite import queries as q
 from contactlog_core.adapters.sqlite import rows
 from contactlog_core.adapters.sqlite.db import Database
 from contactlog_core.adapters.sqlite.list_queries import badge_counts, follow_up_page, log_page
-from contactlog_core.domain.audit import AuditEvent
-from contactlog_core.domain.logs import ContactLog, LogId, LogStatus
-from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
-from contactlog_core.domain.queries import (
+from contactlog_core.domain.logs.model import ContactLog, LogId, LogStatus
+from contactlog_core.domain.logs.queries import (
     Badges,
     FollowUpQuery,
     FollowUpRow,
     LogQuery,
     LogSummary,
-    Page,
-    name_key,
 )
+from contactlog_core.domain.organisations.model import Organisation, OrgId, Staff, StaffId
+from contactlog_core.domain.shared.audit import AuditEvent
+from contactlog_core.domain.shared.paging import Page
+from contactlog_core.domain.shared.text import name_key
 from contactlog_core.errors import ConcurrencyConflict, NotFound, ValidationError
 
 __all__ = ["SqliteAudit", "SqliteLogs", "SqliteOrganisations", "SqliteStaff"]

@@ -11,9 +11,7 @@ from typing import Any
 
 from pendulum import DateTime
 
-from contactlog_core.domain.aging_policy import AgingPolicy
-from contactlog_core.domain.audit import AuditEvent
-from contactlog_core.domain.logs import (
+from contactlog_core.domain.logs.model import (
     Channel,
     ContactLog,
     ContactRef,
@@ -23,9 +21,11 @@ from contactlog_core.domain.logs import (
     LogStatus,
     Priority,
 )
-from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
-from contactlog_core.domain.queries import fold
-from contactlog_core.domain.reminder_settings import ReminderSettings
+from contactlog_core.domain.organisations.aging_policy import AgingPolicy
+from contactlog_core.domain.organisations.model import Organisation, OrgId, Staff, StaffId
+from contactlog_core.domain.organisations.reminder_settings import ReminderSettings
+from contactlog_core.domain.shared.audit import AuditEvent
+from contactlog_core.domain.shared.text import fold
 from contactlog_core.instants import from_micros, to_micros
 from contactlog_core.serialization import structure, unstructure
 

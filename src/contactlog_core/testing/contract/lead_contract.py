@@ -9,7 +9,7 @@ import pendulum
 import pytest
 
 import contactlog_core as cl
-from contactlog_core.domain.leads import Lead, LeadStatus
+from contactlog_core.domain.leads.model import Lead, LeadStatus
 from contactlog_core.ports import Store
 from contactlog_core.testing.contract.app_contract import START, Seeds, race
 

@@ -8,7 +8,7 @@ import pendulum
 import pytest
 
 import contactlog_core as cl
-from contactlog_core.domain.queries import Page
+from contactlog_core.domain.shared.paging import Page
 from contactlog_core.ports import Store
 
 __all__ = ["QueryContract"]

@@ -9,7 +9,7 @@ import pytest
 
 import contactlog_core as cl
 from contactlog_core.application.reminders import retry_delay
-from contactlog_core.domain.reminders import ReminderAction, ReminderKind
+from contactlog_core.domain.reminders.plan import ReminderAction, ReminderKind
 from contactlog_core.ports import Store
 from contactlog_core.testing.collecting_sink import CollectingSink
 from contactlog_core.testing.contract.app_contract import START, Seeds

@@ -6,8 +6,7 @@ import attrs
 import pendulum
 import pytest
 
-from contactlog_core.domain.audit import AuditEvent
-from contactlog_core.domain.logs import (
+from contactlog_core.domain.logs.model import (
     Channel,
     ContactLog,
     ContactRef,
@@ -17,7 +16,8 @@ from contactlog_core.domain.logs import (
     LogStatus,
     Priority,
 )
-from contactlog_core.domain.organisations import Organisation, OrgId, Staff, StaffId
+from contactlog_core.domain.organisations.model import Organisation, OrgId, Staff, StaffId
+from contactlog_core.domain.shared.audit import AuditEvent
 from contactlog_core.errors import ConcurrencyConflict, NotFound, StoreUnavailable, ValidationError
 from contactlog_core.ports import Store
 

@@ -1,0 +1,1 @@
+"""The ``contactlog`` command line: ``main`` parses, ``demo``, ``sweep``, ``reminders`` and ``export`` run."""

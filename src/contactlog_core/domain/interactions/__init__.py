@@ -1,0 +1,1 @@
+"""Interactions: the model, capture and corrections, auto-naming, search, and tagging."""

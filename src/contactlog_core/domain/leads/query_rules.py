@@ -1,0 +1,90 @@
+"""The lead views over entities in memory: the reference every store's SQL must match."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from contactlog_core.domain.leads.aging import AgingCutoffs, status_by_cutoffs
+from contactlog_core.domain.leads.model import Lead, LeadStatus
+from contactlog_core.domain.leads.queries import VIEW_STATUSES, LeadQuery, LeadRow, LeadSort, cue_of
+from contactlog_core.domain.organisations.model import Staff
+from contactlog_core.domain.shared.paging import Page, ordered, page_of
+from contactlog_core.domain.shared.text import name_key
+
+__all__ = ["lead_page", "lead_row", "stored_anchor"]
+
+
+def stored_anchor(lead: Lead) -> Any:
+    """The anchor as a store keeps it: right whenever the lead is not scheduled ahead.
+
+    A follow-up still ahead makes the lead ``SCHEDULED`` before the anchor is
+    read, so the later of last touch and follow-up can be stored once.
+    """
+    if lead.follow_up_at is None:
+        return lead.last_touch_at
+    return max(lead.last_touch_at, lead.follow_up_at)
+
+
+def lead_row(lead: Lead, cutoffs: AgingCutoffs, staff: Mapping[str, Staff]) -> LeadRow:
+    """``lead`` as the views show it at ``cutoffs.now``."""
+    status = status_by_cutoffs(lead, cutoffs)
+    owner = None if status is LeadStatus.AVAILABLE else lead.owner
+    holder = None if owner is None else staff.get(owner)
+    return LeadRow(
+        id=lead.id,
+        name=lead.name,
+        contact=lead.contact,
+        status=status,
+        cue=cue_of(status),
+        owner=owner,
+        owner_name=None if holder is None else holder.name,
+        follow_up_at=lead.follow_up_at,
+        last_touch_at=lead.last_touch_at,
+        last_touch_by=lead.last_touch_by,
+        last_touch_kind=lead.last_touch_kind,
+        archived_reason=lead.archived_reason,
+        created_at=lead.created_at,
+        updated_at=lead.updated_at,
+        version=lead.version,
+    )
+
+
+_KEYS: dict[LeadSort, Callable[[LeadRow], Any]] = {
+    LeadSort.NAME: lambda r: name_key(r.name),
+    LeadSort.STATUS: lambda r: r.status.value,
+    LeadSort.OWNER_NAME: lambda r: None if r.owner_name is None else name_key(r.owner_name),
+    LeadSort.FOLLOW_UP_AT: lambda r: r.follow_up_at,
+    LeadSort.LAST_TOUCH_AT: lambda r: r.last_touch_at,
+    LeadSort.CREATED_AT: lambda r: r.created_at,
+    LeadSort.UPDATED_AT: lambda r: r.updated_at,
+}
+
+
+def lead_page(query: LeadQuery, leads: Iterable[Lead], staff: Mapping[str, Staff]) -> Page[LeadRow]:
+    """The page of ``query``'s view, from all leads (any organisation's: filtered here)."""
+    statuses = VIEW_STATUSES[query.view]
+    rows = []
+    for lead in leads:
+        if lead.org_id != query.org_id or not _in_range(lead, query):
+            continue
+        if query.name_terms and not _name_matches(lead, query.name_terms):
+            continue
+        row = lead_row(lead, query.cutoffs, staff)
+        if row.status in statuses and (query.owner is None or row.owner == query.owner):
+            rows.append(row)
+    return page_of(ordered(rows, query.sort, _KEYS, lambda r: r.id), query.page, query.per_page)
+
+
+def _in_range(lead: Lead, query: LeadQuery) -> bool:
+    if query.starts is None and query.ends is None:
+        return True
+    at = lead.follow_up_at
+    if at is None:
+        return False
+    return (query.starts is None or at >= query.starts) and (query.ends is None or at < query.ends)
+
+
+def _name_matches(lead: Lead, terms: tuple[str, ...]) -> bool:
+    key = name_key(lead.name)
+    return all(" " + term in key for term in terms)

@@ -1,0 +1,1 @@
+"""Organisations and their staff; the aging policy and reminder settings an organisation holds."""

@@ -1,0 +1,1 @@
+"""Reminders: the pure plan of which reminder requests a log save sends."""

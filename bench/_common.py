@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import contactlog_core as cl
-from contactlog_core.adapters.sqlite.rows import to_micros as micros_of
+from contactlog_core.instants import to_micros as micros_of
 
 __all__ = [
     "BUSY_TIMEOUT_S",

@@ -122,7 +122,7 @@ import contactlog_core as cl
 from contactlog_core.adapters.sqlite import SqliteStore
 from contactlog_core.adapters.sqlite.functions import register
 from contactlog_core.adapters.sqlite.leads import lead_params
-from contactlog_core.adapters.sqlite.rows import from_micros, organisation_from_row
+from contactlog_core.adapters.sqlite.organisations import organisation_from_row
 from contactlog_core.application.context import Context
 from contactlog_core.application.leads import DEFAULT_BATCH, MAX_BATCH
 from contactlog_core.domain.leads.aging import AgingCutoffs, age, aging_cutoffs
@@ -130,6 +130,7 @@ from contactlog_core.domain.leads.commands import age_change
 from contactlog_core.domain.leads.model import LeadId
 from contactlog_core.domain.organisations.model import OrgId
 from contactlog_core.domain.shared.text import name_key
+from contactlog_core.instants import from_micros
 from contactlog_core.ports import AgingBatch
 
 HERE = Path(__file__).resolve().parent

@@ -57,8 +57,8 @@ from _common import connect, machine, micros_of, read_pragmas, workdir
 
 import contactlog_core as cl
 from contactlog_core.adapters.sqlite import SqliteStore
-from contactlog_core.adapters.sqlite.rows import from_micros
 from contactlog_core.domain.shared.text import fold
+from contactlog_core.instants import from_micros
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "results" / "logs.json"

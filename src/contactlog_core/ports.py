@@ -228,7 +228,7 @@ class OutboxEntry:
 
 
 class ReminderOutbox(Protocol):
-    """The transactional outbox of reminder requests (DESIGN.md 1.1).
+    """The transactional outbox of reminder requests (docs/rules.md, "Contact logs").
 
     Requests are written in the unit of work of the log change they follow
     from, so none is lost and none is sent for a change that was rolled back.

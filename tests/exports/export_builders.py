@@ -1,6 +1,6 @@
 """Interactions for the export tests, built directly, and what each should export as.
 
-``expected_cells`` is the tests' own reading of DESIGN.md 1.3 and the
+``expected_cells`` is the tests' own reading of docs/rules.md ("Interactions") and the
 columns' docs, written without the library's row function, so a round trip
 through any format is compared with the source interaction, not with itself.
 """

@@ -25,8 +25,7 @@ from pendulum import DateTime
 import contactlog_core as cl
 from contactlog_core.adapters.memory import MemoryStore
 from contactlog_core.adapters.sqlite import SqliteStore
-from contactlog_core.adapters.sqlite.repositories import _encode as encode_json
-from contactlog_core.adapters.sqlite.rows import audit_params
+from contactlog_core.adapters.sqlite.audit import audit_params, encode_json
 from contactlog_core.domain.leads.aging import age, aging_cutoffs
 from contactlog_core.domain.leads.model import ArchiveReason, Lead, LeadId, LeadStatus, TouchKind
 from contactlog_core.domain.leads.queries import LeadQuery

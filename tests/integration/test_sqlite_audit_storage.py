@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contactlog_core.adapters.sqlite import SqliteStore
-from contactlog_core.adapters.sqlite.repositories import _encode as encode_json
+from contactlog_core.adapters.sqlite.audit import encode_json
 from contactlog_core.domain.organisations.model import Organisation, OrgId
 from contactlog_core.domain.shared.audit import AuditEvent
 

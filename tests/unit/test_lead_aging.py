@@ -1,4 +1,4 @@
-"""How leads age (DESIGN.md 1.2): days in the organisation's zone, deadlines, cutoffs, settling."""
+"""How leads age (docs/rules.md, "Sales leads"): days in the organisation's zone, deadlines, cutoffs, settling."""
 
 from __future__ import annotations
 
@@ -485,7 +485,7 @@ def test_left_alone_a_lead_only_moves_along_the_aging_edges(
         assert before == after or _reachable(before, after), (before, after)
 
 
-# Worked timelines (DESIGN.md 1.2) ------------------------------------------------------------
+# Worked timelines (docs/rules.md, "Sales leads") ------------------------------------------------------------
 
 
 def _added(zone: str, added: DateTime, follow_up: DateTime) -> Lead:

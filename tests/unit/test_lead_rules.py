@@ -1,6 +1,6 @@
-"""Each row of the lead table (DESIGN.md 1.2), allowed and refused, and the diagram drawn from it.
+"""Each row of the lead table (docs/rules.md, "Sales leads"), allowed and refused, and the diagram drawn from it.
 
-The expectations below are written from DESIGN.md's prose, not from
+The expectations below are written from the rules' prose, not from
 ``LEAD_RULES``, so that the table and the prose cannot drift apart unnoticed.
 """
 
@@ -45,7 +45,7 @@ STAFF_COMMANDS = [c for c in LeadCommand if c not in (LeadCommand.ADD, LeadComma
 
 
 def expected(command: LeadCommand, status: LeadStatus, owner: str | None, actor: str) -> type:
-    """What DESIGN.md 1.2 says happens: ``object`` for allowed, else the error's type."""
+    """What docs/rules.md ("Sales leads") say happens: ``object`` for allowed, else the error's type."""
     mine = owner in (None, actor)
     outranks = owner is not None and POLICY.outranks(PEOPLE[actor].role, PEOPLE[owner].role)
     if command is LeadCommand.REACTIVATE:

@@ -1,4 +1,4 @@
-"""Each row of the ownership table (DESIGN.md 1.1): the allowed case and the refused ones."""
+"""Each row of the ownership table (docs/rules.md, "Contact logs"): the allowed case and the refused ones."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ __all__ = ["run_demo"]
 
 
 def run_demo(out: TextIO, db: str = ":memory:") -> None:
-    """Print the ownership walk-through of DESIGN.md's seed scenario to ``out``, then a lead's aging.
+    """Print the ownership walk-through of the seed scenario to ``out``, then a lead's aging.
 
     The records go to the SQLite file ``db``; each run adds its own organisation,
     so running twice in a row is fine.

@@ -1,4 +1,4 @@
-"""A small reference model of sales leads and their aging, written straight from DESIGN.md 1.2.
+"""A small reference model of sales leads and their aging, written straight from docs/rules.md ("Sales leads").
 
 Deliberately independent of ``domain.leads.aging`` and ``domain.leads.rules``: days
 are counted with pendulum's own calendar arithmetic (``add(days=n)`` on the

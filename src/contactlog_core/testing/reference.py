@@ -1,4 +1,4 @@
-"""A small reference model of the ownership rules, written straight from DESIGN.md 1.1.
+"""A small reference model of the ownership rules, written straight from docs/rules.md ("Contact logs").
 
 Deliberately independent of ``domain.logs.rules``: plain ``if``s over a tiny
 record, so that the state machine compares the library with a second,

@@ -86,7 +86,7 @@ _AFTER = f"""json_object(
     'archived_reason', archived_reason, 'archive_note', archive_note, 'status', now_status,
     'created_by', created_by, 'created_at', {_iso("created_at")},
     'updated_at', {_iso(":now")}, 'version', version + 1)"""
-# The lead before, as what differs from after (``rows.audit_params`` keeps every change's
+# The lead before, as what differs from after (``audit.audit_params`` keeps every change's
 # so), in the lead's key order: the owner if the sweep clears it, the status if it
 # changes, the time written unless that is the sweep's instant, and the version.
 _BEFORE_CHANGES = f"""'{{'

@@ -15,8 +15,7 @@ from typing import Any
 from contactlog_core.adapters.sqlite.db import Database
 from contactlog_core.adapters.sqlite.lead_status import NOW_OWNER, NOW_STATUS, cutoff_params
 from contactlog_core.adapters.sqlite.lead_sweep import age_batch
-from contactlog_core.adapters.sqlite.list_queries import order_by
-from contactlog_core.adapters.sqlite.rows import from_micros, to_micros
+from contactlog_core.adapters.sqlite.paging import order_by
 from contactlog_core.domain.leads.aging import AgingCutoffs
 from contactlog_core.domain.leads.model import ArchiveReason, Lead, LeadId, LeadStatus, TouchKind
 from contactlog_core.domain.leads.queries import (
@@ -32,6 +31,7 @@ from contactlog_core.domain.organisations.model import OrgId, StaffId
 from contactlog_core.domain.shared.paging import Page
 from contactlog_core.domain.shared.text import name_key
 from contactlog_core.errors import ConcurrencyConflict, NotFound
+from contactlog_core.instants import from_micros, to_micros
 from contactlog_core.ports import AgingBatch, SweepKey
 
 __all__ = ["SqliteLeads", "lead_from_row", "lead_params"]

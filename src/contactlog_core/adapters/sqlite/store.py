@@ -15,18 +15,15 @@ import time
 from pathlib import Path
 from types import TracebackType
 
+from contactlog_core.adapters.sqlite.audit import SqliteAudit
 from contactlog_core.adapters.sqlite.db import Database, translated
 from contactlog_core.adapters.sqlite.functions import register
 from contactlog_core.adapters.sqlite.interactions import SqliteInteractions
 from contactlog_core.adapters.sqlite.leads import SqliteLeads
+from contactlog_core.adapters.sqlite.logs import SqliteLogs
 from contactlog_core.adapters.sqlite.migrate import migrate
+from contactlog_core.adapters.sqlite.organisations import SqliteOrganisations, SqliteStaff
 from contactlog_core.adapters.sqlite.outbox import SqliteOutbox
-from contactlog_core.adapters.sqlite.repositories import (
-    SqliteAudit,
-    SqliteLogs,
-    SqliteOrganisations,
-    SqliteStaff,
-)
 from contactlog_core.errors import StoreUnavailable, ValidationError
 from contactlog_core.ports import NESTED_UNIT_OF_WORK as NESTED
 

@@ -1,4 +1,4 @@
-"""Captured interactions (DESIGN.md 1.3): an email, SMS, call or note about one client.
+"""Captured interactions (docs/rules.md, "Interactions"): an email, SMS, call or note about one client.
 
 An interaction arrives from elsewhere (a mail sync, an SMS gateway, a call
 system) as an ``InteractionDraft``; ``check_draft`` and

@@ -1,7 +1,7 @@
 """Searching interactions as one types: the safe query, the reference matcher and order.
 
-Search covers an interaction's description, tags, id and date (DESIGN.md
-1.3). Both sides are cut into *words* by the same rule:
+Search covers an interaction's description, tags, id and date (docs/rules.md,
+"Interactions"). Both sides are cut into *words* by the same rule:
 
 - the text is folded (``queries.fold``: compatibility-decomposed, accents
   removed, casefolded);

@@ -1,4 +1,4 @@
-"""How a lead ages (DESIGN.md 1.2): the day arithmetic, ``age``, ``settle`` and the cutoffs.
+"""How a lead ages (docs/rules.md, "Sales leads"): the day arithmetic, ``age``, ``settle`` and the cutoffs.
 
 The policy itself lives in ``domain.organisations.aging_policy`` (so that an organisation can hold
 one without importing leads) and is re-exported here.

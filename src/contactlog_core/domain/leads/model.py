@@ -1,4 +1,4 @@
-"""The sales lead of DESIGN.md 1.2: a prospect, who works it, and when it was last touched.
+"""The sales lead of docs/rules.md ("Sales leads"): a prospect, who works it, and when it was last touched.
 
 A lead's status is not a stored fact but a function of its facts and the
 time (``contactlog_core.domain.leads.aging.age``); ``Lead.status`` only says what it

@@ -1,4 +1,4 @@
-"""The lead views of DESIGN.md 1.2 as query values, and what one row of them shows.
+"""The lead views of docs/rules.md ("Sales leads") as query values, and what one row of them shows.
 
 Every view is answered as of ``now``, by the aging cutoffs of the
 organisation (``domain.leads.aging.aging_cutoffs``): a lead is shown with the

@@ -1,4 +1,4 @@
-"""The lead table of DESIGN.md 1.2, as data, and the one check that reads it.
+"""The lead table of docs/rules.md ("Sales leads"), as data, and the one check that reads it.
 
 ``LEAD_RULES`` says who may run which command from which status;
 ``AGING_EDGES`` says how the clock moves a lead on its own. The commands,
@@ -131,7 +131,7 @@ LEAD_RULES: tuple[LeadRule, ...] = (
         Permission.REACTIVATE_LEAD,
     ),
 )
-"""The lead table of DESIGN.md 1.2, one ``LeadRule`` per staff command."""
+"""The lead table of docs/rules.md ("Sales leads"), one ``LeadRule`` per staff command."""
 
 AGING_EDGES: tuple[AgingEdge, ...] = (
     AgingEdge(S.SCHEDULED, S.MISSED, "follow-up date passes"),

@@ -1,4 +1,4 @@
-"""The ownership table of DESIGN.md 1.1, as data, and the one check that reads it.
+"""The ownership table of docs/rules.md ("Contact logs"), as data, and the one check that reads it.
 
 Transitions, the docs diagram and the test reference model all come back to
 ``OWNERSHIP_RULES``; change a rule here and everything follows (or a test
@@ -89,7 +89,7 @@ OWNERSHIP_RULES: tuple[Rule, ...] = (
     _row(C.COMPLETE, {_HELD}, _DONE, W.OWNER, A.NOBODY),
     _row(C.REOPEN, {_DONE}, _HELD, W.PERMISSION, A.ACTOR, Permission.REOPEN_LOG),
 )
-"""The ownership table of DESIGN.md 1.1, one ``Rule`` per command."""
+"""The ownership table of docs/rules.md ("Contact logs"), one ``Rule`` per command."""
 del C, W, A
 
 _BY_COMMAND = {rule.command: rule for rule in OWNERSHIP_RULES}

@@ -1,4 +1,4 @@
-"""The organisation's aging policy (DESIGN.md 1.2): how many days, and which days count.
+"""The organisation's aging policy (docs/rules.md, "Sales leads"): how many days, and which days count.
 
 Its own module, below ``aging``, so that an ``Organisation`` can hold one
 without importing leads. ``aging`` re-exports every name here.
@@ -103,7 +103,7 @@ class AgingPolicy:
 
     @classmethod
     def default(cls) -> AgingPolicy:
-        """DESIGN.md's defaults: 2 / 3 / 5 calendar days."""
+        """The defaults: 2 / 3 / 5 calendar days."""
         return cls()
 
     def is_business_day(self, day: dt.date) -> bool:

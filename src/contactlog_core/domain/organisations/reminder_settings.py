@@ -1,4 +1,4 @@
-"""An organisation's reminder settings (DESIGN.md 1.1, 1.5), checked when built.
+"""An organisation's reminder settings (docs/rules.md, "Contact logs" and "Organisations"), checked when built.
 
 Apart from the plan of reminders (``domain.reminders.plan``) so that an
 ``Organisation`` can hold its settings without importing logs.

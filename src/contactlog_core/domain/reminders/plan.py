@@ -1,4 +1,4 @@
-"""Reminders of follow-ups (DESIGN.md 1.1): the settings, and the pure plan of what to send.
+"""Reminders of follow-ups (docs/rules.md, "Contact logs"): the settings, and the pure plan of what to send.
 
 A reminder is a calendar appointment and/or a task, one per outstanding
 follow-up, recipient and kind, linked back to its log. The library never

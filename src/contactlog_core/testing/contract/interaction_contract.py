@@ -41,7 +41,7 @@ def _descriptions(page: cl.InteractionPage) -> list[str]:
 
 
 class InteractionContract:
-    """DESIGN.md 1.3 through ``app.interactions`` on the store under test."""
+    """The rules' "Interactions" through ``app.interactions`` on the store under test."""
 
     @pytest.fixture
     def seeds(self, store: Store) -> Seeds:

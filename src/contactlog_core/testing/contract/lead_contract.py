@@ -23,7 +23,7 @@ def _statuses(page: cl.Page[cl.LeadRow]) -> dict[str, LeadStatus]:
 
 
 class LeadContract:
-    """DESIGN.md 1.2 through ``app.leads`` on the store under test, with a moving clock."""
+    """The rules' "Sales leads" through ``app.leads`` on the store under test, with a moving clock."""
 
     @pytest.fixture
     def still(self, store: Store) -> Seeds:

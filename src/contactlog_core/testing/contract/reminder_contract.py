@@ -20,7 +20,7 @@ LINK = "https://school.example/logs/{log_id}"
 
 
 class ReminderContract:
-    """DESIGN.md 1.1 reminders through ``app.logs`` and ``app.reminders`` on the store under test."""
+    """The rules' "Contact logs" reminders through ``app.logs`` and ``app.reminders`` on the store under test."""
 
     @pytest.fixture
     def on(self, store: Store) -> Seeds:

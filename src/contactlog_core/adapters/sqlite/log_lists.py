@@ -8,13 +8,16 @@ field's direction) are those of ``domain.logs.query_rules``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from contactlog_core.adapters.sqlite import queries as q
 from contactlog_core.adapters.sqlite.db import Database
-from contactlog_core.adapters.sqlite.rows import from_micros, to_micros
-from contactlog_core.domain.logs.model import Channel, LogStatus, Priority
+from contactlog_core.adapters.sqlite.paging import order_by
+from contactlog_core.domain.logs.model import (
+    Channel,
+    LogStatus,
+    Priority,
+)
 from contactlog_core.domain.logs.queries import (
     BadgeCounts,
     Badges,
@@ -26,9 +29,41 @@ from contactlog_core.domain.logs.queries import (
     LogSummary,
 )
 from contactlog_core.domain.organisations.model import OrgId, StaffId
-from contactlog_core.domain.shared.paging import Page, SortField
+from contactlog_core.domain.shared.paging import Page
+from contactlog_core.instants import from_micros, to_micros
 
 __all__ = ["badge_counts", "follow_up_page", "log_page"]
+
+LOG_COUNTS_OF_ORG = "SELECT status, n FROM log_counts WHERE org_id = ?"
+
+SUM_LOG_COUNTS = "SELECT coalesce(sum(n), 0) FROM log_counts WHERE org_id = ?"
+
+COUNT_MY_OPEN_LOGS = (
+    "SELECT count(*) FROM logs WHERE org_id = ? AND created_by = ? AND status = 'OPEN'"
+)
+
+COUNT_MY_HELD_LOGS = (
+    "SELECT count(*) FROM logs WHERE org_id = ? AND owner = ? AND status = 'IN_PROGRESS'"
+)
+
+COUNT_OPEN_FOLLOW_UPS = "SELECT coalesce(sum(n), 0) FROM follow_up_counts WHERE org_id = ?"
+
+# One's own outstanding follow-ups, in three disjoint parts, each served by an index:
+# assigned to me; forwarded to me (assigned to someone else or no one); unassigned and
+# not forwarded to me, on a log I hold. Parameters: org, me, org, me, me, org, me, me.
+MY_OPEN_FOLLOW_UP_IDS = """
+SELECT f.id FROM follow_ups f WHERE f.org_id = ? AND f.open = 1 AND f.assigned_to = ?
+UNION ALL
+SELECT f.id FROM follow_ups f
+ WHERE f.org_id = ? AND f.open = 1 AND f.forward_to = ? AND f.assigned_to IS NOT ?
+UNION ALL
+SELECT f.id FROM follow_ups f
+ WHERE f.org_id = ? AND f.open = 1 AND f.assigned_to IS NULL AND f.holder = ?
+   AND f.forward_to IS NOT ?
+"""
+
+COUNT_MY_OPEN_FOLLOW_UPS = "SELECT count(*) FROM (" + MY_OPEN_FOLLOW_UP_IDS + ")"
+
 
 # Sort key -> (column, may be NULL).
 _LOG_COLUMNS: dict[LogSort, tuple[str, bool]] = {
@@ -63,20 +98,6 @@ SELECT f.id, f.log_id, l.subject AS log_subject, f.due_at, f.reason, f.priority,
 FOLLOW_UP_COUNT = "SELECT count(*) FROM follow_ups f"
 
 
-def order_by(
-    sort: Sequence[SortField[Any]], columns: Mapping[Any, tuple[str, bool]], id_column: str
-) -> str:
-    """An ``ORDER BY`` clause from whitelisted columns: missing values last, then the id."""
-    terms = []
-    for field in sort:
-        column, nullable = columns[field.key]
-        # NULLS LAST (SQLite >= 3.30) keeps an index on the column usable for the order.
-        last = " NULLS LAST" if nullable else ""
-        terms.append(f"{column} {'DESC' if field.descending else 'ASC'}{last}")
-    terms.append(f"{id_column} {'DESC' if sort[-1].descending else 'ASC'}")
-    return " ORDER BY " + ", ".join(terms)
-
-
 def _log_filter(query: LogQuery) -> tuple[str, list[Any]]:
     where, params = ["l.org_id = ?"], list[Any]([query.org_id])
     if query.statuses:
@@ -98,7 +119,7 @@ def _log_total(db: Database, query: LogQuery, where: str, params: list[Any]) -> 
     # Without an owner search the kept counts answer: a few rows, not an index walk.
     statuses = sorted(query.statuses)
     in_statuses = f" AND status IN ({', '.join('?' * len(statuses))})" if statuses else ""
-    return _count(db, q.SUM_LOG_COUNTS + in_statuses, [query.org_id, *statuses])
+    return _count(db, SUM_LOG_COUNTS + in_statuses, [query.org_id, *statuses])
 
 
 def log_page(db: Database, query: LogQuery) -> Page[LogSummary]:
@@ -131,7 +152,7 @@ def log_page(db: Database, query: LogQuery) -> Page[LogSummary]:
 def _follow_up_filter(query: FollowUpQuery) -> tuple[str, list[Any]]:
     where, params = ["f.org_id = ?", "f.open = 1"], list[Any]([query.org_id])
     if query.mine_of is not None:
-        where.append(f"f.id IN ({q.MY_OPEN_FOLLOW_UP_IDS})")
+        where.append(f"f.id IN ({MY_OPEN_FOLLOW_UP_IDS})")
         params.extend(_my_follow_up_params(query.org_id, query.mine_of))
     if query.overdue_only:
         where.append("f.due_at < ?")
@@ -175,16 +196,16 @@ def follow_up_page(db: Database, query: FollowUpQuery) -> Page[FollowUpRow]:
 
 
 def badge_counts(db: Database, org_id: OrgId, me: StaffId) -> Badges:
-    by_status: dict[str, int] = {row[0]: row[1] for row in db.all(q.LOG_COUNTS_OF_ORG, (org_id,))}
+    by_status: dict[str, int] = {row[0]: row[1] for row in db.all(LOG_COUNTS_OF_ORG, (org_id,))}
     organisation = BadgeCounts(
         open=by_status.get(LogStatus.OPEN.value, 0),
         in_progress=by_status.get(LogStatus.IN_PROGRESS.value, 0),
-        follow_ups=_count(db, q.COUNT_OPEN_FOLLOW_UPS, (org_id,)),
+        follow_ups=_count(db, COUNT_OPEN_FOLLOW_UPS, (org_id,)),
     )
     mine = BadgeCounts(
-        open=_count(db, q.COUNT_MY_OPEN_LOGS, (org_id, me)),
-        in_progress=_count(db, q.COUNT_MY_HELD_LOGS, (org_id, me)),
-        follow_ups=_count(db, q.COUNT_MY_OPEN_FOLLOW_UPS, _my_follow_up_params(org_id, me)),
+        open=_count(db, COUNT_MY_OPEN_LOGS, (org_id, me)),
+        in_progress=_count(db, COUNT_MY_HELD_LOGS, (org_id, me)),
+        follow_ups=_count(db, COUNT_MY_OPEN_FOLLOW_UPS, _my_follow_up_params(org_id, me)),
     )
     return Badges(organisation=organisation, mine=mine)
 

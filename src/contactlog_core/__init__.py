@@ -4,7 +4,7 @@ Who contacted whom, who holds the record (the lock), which follow-ups are due.
 Start with ``ContactLogApp``; see the docs for a tour.
 """
 
-from contactlog_core import errors
+from contactlog_core import _moved, errors
 from contactlog_core.application import ContactLogApp
 from contactlog_core.application.interactions import (
     CaptureReport,
@@ -59,6 +59,8 @@ from contactlog_core.errors import (
 )
 
 __version__ = "0.1.0"
+
+_moved.install()
 
 __all__ = [
     "LEAD_RULES",

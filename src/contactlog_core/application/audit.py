@@ -27,6 +27,5 @@ class AuditService:
             raise ValidationError("limit", f"expected 1 to {MAX_EVENTS}, got {limit!r}")
         if entity_id is not None:
             entity_id = check.identifier(entity_id, "entity_id")
-        with self._ctx.store.unit_of_work(read_only=True) as uow:
-            me = self._ctx.verified(uow, actor)
+        with self._ctx.acting(actor, read_only=True) as (uow, me):
             return list(uow.audit.events(me.org_id, entity_id=entity_id, limit=limit))

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
+from pendulum import DateTime
 
-from contactlog_core.application.context import Context
+from contactlog_core.application.context import Context, Records
 from contactlog_core.domain.interactions import commands
 from contactlog_core.domain.interactions.model import (
     ClientRef,
@@ -37,7 +38,12 @@ from contactlog_core.domain.organisations.model import Actor
 from contactlog_core.domain.shared import validation as check
 from contactlog_core.domain.shared.audit import AuditEvent
 from contactlog_core.domain.shared.events import Change
-from contactlog_core.domain.shared.paging import DEFAULT_PER_PAGE, MAX_PER_PAGE, whole_number
+from contactlog_core.domain.shared.paging import (
+    DEFAULT_PER_PAGE,
+    page_number,
+    page_size,
+    whole_number,
+)
 from contactlog_core.errors import ConcurrencyConflict, ContactLogError, ValidationError
 from contactlog_core.exports import FORMATS, Target
 from contactlog_core.ports import TagExtractor, UnitOfWork
@@ -50,11 +56,56 @@ __all__ = [
     "Rejection",
 ]
 
-MAX_PAGE = 1_000_000_000
 MAX_BATCH = 10_000
 DEFAULT_BATCH = 500
 MAX_HISTORY = 1_000
 ENTITY = "interaction"
+
+
+def _interaction_id(value: object) -> InteractionId:
+    return InteractionId(check.identifier(value, "interaction_id"))
+
+
+def content_free_snapshot(interaction: Interaction) -> dict[str, Any]:
+    """``unstructure(without_content(interaction))``: what the audit trail keeps of it.
+
+    Built field by field, because every capture writes one and the general
+    converter takes several times as long; a property test holds the two equal,
+    key order included.
+    """
+    i, redaction = interaction, interaction.redaction
+    return {
+        "id": i.id,
+        "org_id": i.org_id,
+        "client": {"id": i.client.id, "name": i.client.name},
+        "kind": i.kind.value,
+        "direction": i.direction.value,
+        "counterpart": {"name": "", "address": ""},
+        "subject": "",
+        "body": "",
+        "occurred_at": instant_text(i.occurred_at),
+        "source": i.source,
+        "source_ref": i.source_ref,
+        "description": "",
+        "tags": [],
+        "links": {"log_id": i.links.log_id, "lead_id": i.links.lead_id},
+        "captured_by": i.captured_by,
+        "captured_at": instant_text(i.captured_at),
+        "updated_at": instant_text(i.updated_at),
+        "redaction": None
+        if redaction is None
+        else {"by": redaction.by, "at": instant_text(redaction.at)},
+        "version": i.version,
+    }
+
+
+INTERACTIONS: Records[Interaction] = Records(
+    entity=ENTITY,
+    repository=lambda uow: uow.interactions,
+    key=_interaction_id,
+    snapshot=content_free_snapshot,
+)
+"""Interactions as the use cases change them; the trail never keeps their content."""
 
 
 @attrs.frozen
@@ -121,8 +172,7 @@ class InteractionService:
         prepared = self._prepare(draft)
         for attempt in (1, 2):
             try:
-                with self._ctx.store.unit_of_work() as uow:
-                    me = self._ctx.verified(uow, actor)
+                with self._ctx.acting(actor) as (uow, me):
                     checked = prepared.draft
                     stored = uow.interactions.find_by_source(
                         me.org_id, checked.source, checked.source_ref
@@ -177,8 +227,7 @@ class InteractionService:
             except ValidationError as e:
                 rejected.append(Rejection(index, e.field, e.reason, _source_ref(item)))
         captured = duplicates = 0
-        with self._ctx.store.unit_of_work() as uow:
-            me = self._ctx.verified(uow, actor)
+        with self._ctx.acting(actor) as (uow, me):
             refs = [(p.draft.source, p.draft.source_ref) for p in ready]
             stored = uow.interactions.find_by_sources(me.org_id, refs)
             for ref, prepared in zip(refs, ready, strict=True):
@@ -217,7 +266,7 @@ class InteractionService:
             tags=prepared.tags,
         )
         uow.interactions.add(change.after)
-        self._audit(uow, me, change)
+        self._ctx.recorded(uow, me.org_id, INTERACTIONS, change)
         return change.after
 
     # --- corrections -----------------------------------------------------------------------
@@ -259,41 +308,29 @@ class InteractionService:
         self,
         actor: Actor,
         interaction_id: str,
-        decide: Callable[[Interaction, Actor, Any], Change[Interaction]],
-        detail: Callable[[Change[Interaction]], dict[str, Any]] | None = None,
+        decide: Callable[[Interaction, Actor, DateTime], Change[Interaction]],
+        detail: Callable[[Change[Interaction]], dict[str, Any] | None] | None = None,
     ) -> Interaction:
-        key = _interaction_id(interaction_id)
-        with self._ctx.store.unit_of_work() as uow:
-            me = self._ctx.verified(uow, actor)
-            interaction = uow.interactions.get(me.org_id, key)
-            change = decide(interaction, me, self._ctx.clock.now())
-            uow.interactions.update(change.after, expected_version=interaction.version)
-            self._audit(uow, me, change, None if detail is None else detail(change))
-            return change.after
-
-    def _audit(
-        self,
-        uow: UnitOfWork,
-        me: Actor,
-        change: Change[Interaction],
-        detail: dict[str, Any] | None = None,
-    ) -> None:
-        self._ctx.audit(uow, me.org_id, ENTITY, change, detail, snapshot=content_free_snapshot)
+        return self._ctx.change(
+            actor,
+            INTERACTIONS,
+            interaction_id,
+            lambda _uow, interaction, me, now: decide(interaction, me, now),
+            detail=detail,
+        )
 
     # --- reads -----------------------------------------------------------------------------
 
     def get(self, actor: Actor, interaction_id: str) -> Interaction:
         """One interaction of ``actor``'s organisation."""
         key = _interaction_id(interaction_id)
-        with self._ctx.store.unit_of_work(read_only=True) as uow:
-            me = self._ctx.verified(uow, actor)
+        with self._ctx.acting(actor, read_only=True) as (uow, me):
             return uow.interactions.get(me.org_id, key)
 
     def detail(self, actor: Actor, interaction_id: str) -> InteractionDetail:
         """The interaction with its tags, links and trail of changes (newest first)."""
         key = _interaction_id(interaction_id)
-        with self._ctx.store.unit_of_work(read_only=True) as uow:
-            me = self._ctx.verified(uow, actor)
+        with self._ctx.acting(actor, read_only=True) as (uow, me):
             interaction = uow.interactions.get(me.org_id, key)
             history = uow.audit.events(me.org_id, entity_id=key, limit=MAX_HISTORY)
             return InteractionDetail(interaction, tuple(history))
@@ -320,8 +357,7 @@ class InteractionService:
         ``group_by_kind`` keeps each kind together. The page's ``total``
         counts up to ``MAX_COUNT`` matches.
         """
-        with self._ctx.store.unit_of_work(read_only=True) as uow:
-            me = self._ctx.verified(uow, actor)
+        with self._ctx.acting(actor, read_only=True) as (uow, me):
             query = self._query(
                 uow, me, search, client_id, kinds, sort, group_by_kind, page, per_page
             )
@@ -352,8 +388,7 @@ class InteractionService:
             raise ValidationError(
                 "format", f"expected one of {', '.join(FORMATS)}, got {format!r:.40}"
             )
-        with self._ctx.store.unit_of_work(read_only=True) as uow:
-            me = self._ctx.verified(uow, actor)
+        with self._ctx.acting(actor, read_only=True) as (uow, me):
             query = self._query(uow, me, search, client_id, kinds, sort, group_by_kind)
             return FORMATS[format](
                 uow.interactions.stream(query),
@@ -386,46 +421,9 @@ class InteractionService:
             kinds=_kinds(kinds),
             sort=parse_interaction_sort(sort),
             group_by_kind=group_by_kind,
-            page=whole_number(page, "page", MAX_PAGE),
-            per_page=whole_number(per_page, "per_page", MAX_PER_PAGE),
+            page=page_number(page),
+            per_page=page_size(per_page),
         )
-
-
-def content_free_snapshot(interaction: Interaction) -> dict[str, Any]:
-    """``unstructure(without_content(interaction))``: what the audit trail keeps of it.
-
-    Built field by field, because every capture writes one and the general
-    converter takes several times as long; a property test holds the two equal,
-    key order included.
-    """
-    i, redaction = interaction, interaction.redaction
-    return {
-        "id": i.id,
-        "org_id": i.org_id,
-        "client": {"id": i.client.id, "name": i.client.name},
-        "kind": i.kind.value,
-        "direction": i.direction.value,
-        "counterpart": {"name": "", "address": ""},
-        "subject": "",
-        "body": "",
-        "occurred_at": instant_text(i.occurred_at),
-        "source": i.source,
-        "source_ref": i.source_ref,
-        "description": "",
-        "tags": [],
-        "links": {"log_id": i.links.log_id, "lead_id": i.links.lead_id},
-        "captured_by": i.captured_by,
-        "captured_at": instant_text(i.captured_at),
-        "updated_at": instant_text(i.updated_at),
-        "redaction": None
-        if redaction is None
-        else {"by": redaction.by, "at": instant_text(redaction.at)},
-        "version": i.version,
-    }
-
-
-def _interaction_id(value: object) -> InteractionId:
-    return InteractionId(check.identifier(value, "interaction_id"))
 
 
 def _client_from(data: Mapping[str, Any]) -> ClientRef:

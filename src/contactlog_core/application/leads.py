@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 from pendulum import DateTime
 
-from contactlog_core.application.context import Context
+from contactlog_core.application.context import Context, Records
 from contactlog_core.domain.leads import commands
 from contactlog_core.domain.leads.aging import AgingCutoffs, aging_cutoffs, settle
 from contactlog_core.domain.leads.model import ArchiveReason, Lead, LeadId, LeadStatus, TouchKind
@@ -25,19 +25,19 @@ from contactlog_core.domain.shared import validation as check
 from contactlog_core.domain.shared.events import Change
 from contactlog_core.domain.shared.paging import (
     DEFAULT_PER_PAGE,
-    MAX_PER_PAGE,
     Page,
+    page_number,
+    page_size,
     parse_sort,
     whole_number,
 )
 from contactlog_core.domain.shared.text import search_terms
-from contactlog_core.errors import LockedByOther, ValidationError
+from contactlog_core.errors import ValidationError
 from contactlog_core.instants import require_aware
 from contactlog_core.ports import AgingBatch, UnitOfWork
 
 __all__ = ["LeadService", "SweepReport"]
 
-MAX_PAGE = 1_000_000_000
 MAX_BATCH = 100_000
 DEFAULT_BATCH = 10_000
 
@@ -75,6 +75,14 @@ class SweepReport:
 _Decide = Callable[[UnitOfWork, Lead, Actor, DateTime, Organisation], Change[Lead]]
 
 
+def _lead_id(value: object) -> LeadId:
+    return LeadId(check.identifier(value, "lead_id"))
+
+
+LEADS: Records[Lead] = Records(entity="lead", repository=lambda uow: uow.leads, key=_lead_id)
+"""Leads as the use cases change them."""
+
+
 class LeadService:
     """Add, schedule, touch, claim, hand over, archive and reactivate leads; list and sweep them."""
 
@@ -93,14 +101,14 @@ class LeadService:
         assignee: str | None = None,
     ) -> Lead:
         """A new lead, owned by ``assignee`` (a colleague's staff id) or else by ``actor``."""
-        with self._ctx.store.unit_of_work() as uow:
-            me = self._ctx.verified(uow, actor)
+
+        def decide(uow: UnitOfWork, me: Actor, now: DateTime) -> Change[Lead]:
             org = uow.organisations.get(me.org_id)
             person = None if assignee is None else self._ctx.staff_of(uow, me.org_id, assignee)
-            change = commands.add(
+            return commands.add(
                 lead_id=LeadId(self._ctx.ids()),
                 actor=me,
-                now=self._ctx.clock.now(),
+                now=now,
                 timezone=org.timezone,
                 policy=self._ctx.policy,
                 aging=org.aging,
@@ -109,9 +117,8 @@ class LeadService:
                 follow_up_at=follow_up_at,
                 assignee=person,
             )
-            uow.leads.add(change.after)
-            self._ctx.audit(uow, me.org_id, "lead", change)
-            return change.after
+
+        return self._ctx.create(actor, LEADS, decide)
 
     def schedule(self, actor: Actor, lead_id: str, *, at: DateTime) -> Lead:
         """Set or move the lead's next follow-up to ``at`` (in the future); owner only."""
@@ -137,7 +144,7 @@ class LeadService:
             lambda _, lead, me, now, org: commands.touch(
                 lead, me, now, org.timezone, self._ctx.policy, aging=org.aging, kind=kind
             ),
-            detail={"note": note} if note else None,
+            detail=(lambda _: {"note": note}) if note else None,
         )
 
     def claim(self, actor: Actor, lead_id: str) -> Lead:
@@ -214,8 +221,7 @@ class LeadService:
 
     def get(self, actor: Actor, lead_id: str) -> Lead:
         """One lead of ``actor``'s organisation as of now (status aged, no owner once available)."""
-        with self._ctx.store.unit_of_work(read_only=True) as uow:
-            me = self._ctx.verified(uow, actor)
+        with self._ctx.acting(actor, read_only=True) as (uow, me):
             org = uow.organisations.get(me.org_id)
             lead = uow.leads.get(me.org_id, _lead_id(lead_id))
             return settle(lead, self._ctx.clock.now(), org.timezone, org.aging)
@@ -348,10 +354,8 @@ class LeadService:
         **filters: Any,
     ) -> Page[LeadRow]:
         order = parse_sort(sort, LeadSort, _DEFAULT_SORT[view])
-        page = whole_number(page, "page", MAX_PAGE)
-        per_page = whole_number(per_page, "per_page", MAX_PER_PAGE)
-        with self._ctx.store.unit_of_work(read_only=True) as uow:
-            me = self._ctx.verified(uow, actor)
+        page, per_page = page_number(page), page_size(per_page)
+        with self._ctx.acting(actor, read_only=True) as (uow, me):
             org = uow.organisations.get(me.org_id)
             query = LeadQuery(
                 org_id=me.org_id,
@@ -370,24 +374,14 @@ class LeadService:
         actor: Actor,
         lead_id: str,
         decide: _Decide,
-        detail: dict[str, Any] | None = None,
+        detail: Callable[[Change[Lead]], dict[str, Any] | None] | None = None,
     ) -> Lead:
-        key = _lead_id(lead_id)
-        with self._ctx.store.unit_of_work() as uow:
-            me = self._ctx.verified(uow, actor)
-            org = uow.organisations.get(me.org_id)
-            lead = uow.leads.get(me.org_id, key)
-            try:
-                change = decide(uow, lead, me, self._ctx.clock.now(), org)
-            except LockedByOther as e:
-                raise self._ctx.named(uow, lead.org_id, e) from None
-            uow.leads.update(change.after, expected_version=lead.version)
-            self._ctx.audit(uow, me.org_id, "lead", change, detail=detail)
-            return change.after
+        def in_its_organisation(
+            uow: UnitOfWork, lead: Lead, me: Actor, now: DateTime
+        ) -> Change[Lead]:
+            return decide(uow, lead, me, now, uow.organisations.get(me.org_id))
 
-
-def _lead_id(value: object) -> LeadId:
-    return LeadId(check.identifier(value, "lead_id"))
+        return self._ctx.change(actor, LEADS, lead_id, in_its_organisation, detail=detail)
 
 
 def _flag(value: object, field: str) -> bool:

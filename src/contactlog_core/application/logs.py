@@ -11,7 +11,7 @@ from typing import Any
 
 from pendulum import DateTime
 
-from contactlog_core.application.context import Context
+from contactlog_core.application.context import Context, Records
 from contactlog_core.application.reminders import enqueue_reminders
 from contactlog_core.domain.logs import commands
 from contactlog_core.domain.logs.model import (
@@ -39,21 +39,30 @@ from contactlog_core.domain.shared import validation as check
 from contactlog_core.domain.shared.events import Change
 from contactlog_core.domain.shared.paging import (
     DEFAULT_PER_PAGE,
-    MAX_PER_PAGE,
     Page,
+    page_number,
+    page_size,
     parse_sort,
-    whole_number,
 )
 from contactlog_core.domain.shared.policy import Policy
 from contactlog_core.domain.shared.text import search_terms
-from contactlog_core.errors import LockedByOther, ValidationError
+from contactlog_core.errors import ValidationError
 from contactlog_core.ports import UnitOfWork
 
 __all__ = ["LogService"]
 
 # (log, actor, now, policy) -> change: the shape of a transition bound to its arguments.
-MAX_PAGE = 1_000_000_000
 _Decide = Callable[[ContactLog, Actor, DateTime, Policy], Change[ContactLog]]
+
+
+def _log_id(value: object) -> LogId:
+    return LogId(check.identifier(value, "log_id"))
+
+
+LOGS: Records[ContactLog] = Records(
+    entity="log", repository=lambda uow: uow.logs, key=_log_id, saved=enqueue_reminders
+)
+"""Logs as the use cases change them; every save plans the log's reminders."""
 
 
 class LogService:
@@ -76,12 +85,11 @@ class LogService:
     ) -> ContactLog:
         """Record a contact; the new log is ``IN_PROGRESS`` and locked to ``actor``."""
         drafts = [*([] if follow_up is None else [follow_up]), *_sequence(follow_ups, "follow_ups")]
-        with self._ctx.store.unit_of_work() as uow:
-            me = self._ctx.verified(uow, actor)
-            now = self._ctx.clock.now()
+
+        def decide(uow: UnitOfWork, me: Actor, now: DateTime) -> Change[ContactLog]:
             for draft in drafts:
                 self._check_assignees(uow, me, draft)
-            change = commands.record(
+            return commands.record(
                 log_id=LogId(self._ctx.ids()),
                 actor=me,
                 now=now,
@@ -94,15 +102,12 @@ class LogService:
                     commands.new_follow_up(FollowUpId(self._ctx.ids()), d, now) for d in drafts
                 ],
             )
-            uow.logs.add(change.after)
-            self._ctx.audit(uow, me.org_id, "log", change)
-            enqueue_reminders(uow, None, change.after, now)
-            return change.after
+
+        return self._ctx.create(actor, LOGS, decide)
 
     def get(self, actor: Actor, log_id: str) -> ContactLog:
         """One log of ``actor``'s organisation, or ``NotFound``."""
-        with self._ctx.store.unit_of_work(read_only=True) as uow:
-            me = self._ctx.verified(uow, actor)
+        with self._ctx.acting(actor, read_only=True) as (uow, me):
             return uow.logs.get(me.org_id, _log_id(log_id))
 
     def list(
@@ -124,17 +129,14 @@ class LogService:
         statuses = _statuses(status)
         terms = search_terms(owner_name, "owner_name")
         order = parse_sort(sort, LogSort, ["-updated_at"])
-        page = whole_number(page, "page", MAX_PAGE)
-        per_page = whole_number(per_page, "per_page", MAX_PER_PAGE)
-        with self._ctx.store.unit_of_work(read_only=True) as uow:
-            me = self._ctx.verified(uow, actor)
+        page, per_page = page_number(page), page_size(per_page)
+        with self._ctx.acting(actor, read_only=True) as (uow, me):
             query = LogQuery(me.org_id, statuses, terms, order, page, per_page)
             return uow.logs.list(query)
 
     def badges(self, actor: Actor) -> Badges:
         """Open logs, in-progress logs and outstanding follow-ups: the organisation's and ``actor``'s."""
-        with self._ctx.store.unit_of_work(read_only=True) as uow:
-            me = self._ctx.verified(uow, actor)
+        with self._ctx.acting(actor, read_only=True) as (uow, me):
             return uow.logs.badges(me.org_id, me.staff_id)
 
     def follow_ups(
@@ -158,13 +160,11 @@ class LogService:
         """
         window = None if due is None else check.choice(due, Due, "due")
         order = parse_sort(sort, FollowUpSort, ["due_at"])
-        page = whole_number(page, "page", MAX_PAGE)
-        per_page = whole_number(per_page, "per_page", MAX_PER_PAGE)
+        page, per_page = page_number(page), page_size(per_page)
         for flag, value in (("mine", mine), ("overdue_only", overdue_only)):
             if not isinstance(value, bool):
                 raise ValidationError(flag, f"expected True or False, got {value!r:.40}")
-        with self._ctx.store.unit_of_work(read_only=True) as uow:
-            me = self._ctx.verified(uow, actor)
+        with self._ctx.acting(actor, read_only=True) as (uow, me):
             now = self._ctx.clock.now()
             due_from, due_before = (None, None)
             if window is not None:
@@ -196,7 +196,7 @@ class LogService:
             holder = self._ctx.role_of(uow, log.org_id, log.owner)
             return commands.force_take(log, me, now, self._ctx.policy, holder_role=holder or "")
 
-        return self._run_in(actor, log_id, decide)
+        return self._ctx.change(actor, LOGS, log_id, decide)
 
     def assign(self, actor: Actor, log_id: str, assignee_id: str) -> ContactLog:
         """Hand the lock to a colleague: allowed to whoever could lock the log now."""
@@ -210,7 +210,7 @@ class LogService:
                 log, me, now, self._ctx.policy, assignee=assignee, holder_role=holder
             )
 
-        return self._run_in(actor, log_id, decide)
+        return self._ctx.change(actor, LOGS, log_id, decide)
 
     def surrender(self, actor: Actor, log_id: str) -> ContactLog:
         """Release the lock; the log is ``OPEN`` for anyone to take."""
@@ -240,7 +240,7 @@ class LogService:
             new = commands.new_follow_up(FollowUpId(self._ctx.ids()), follow_up, now)
             return commands.add_follow_up(log, me, now, self._ctx.policy, new)
 
-        return self._run_in(actor, log_id, decide)
+        return self._ctx.change(actor, LOGS, log_id, decide)
 
     def reschedule_follow_up(
         self, actor: Actor, log_id: str, follow_up_id: str, due_at: DateTime
@@ -263,28 +263,9 @@ class LogService:
         )
 
     def _run(self, actor: Actor, log_id: str, decide: _Decide) -> ContactLog:
-        return self._run_in(
-            actor, log_id, lambda _uow, log, me, now: decide(log, me, now, self._ctx.policy)
+        return self._ctx.change(
+            actor, LOGS, log_id, lambda _uow, log, me, now: decide(log, me, now, self._ctx.policy)
         )
-
-    def _run_in(
-        self,
-        actor: Actor,
-        log_id: str,
-        decide: Callable[[UnitOfWork, ContactLog, Actor, DateTime], Change[ContactLog]],
-    ) -> ContactLog:
-        key = _log_id(log_id)
-        with self._ctx.store.unit_of_work() as uow:
-            me = self._ctx.verified(uow, actor)
-            log = uow.logs.get(me.org_id, key)
-            try:
-                change = decide(uow, log, me, self._ctx.clock.now())
-            except LockedByOther as e:
-                raise self._ctx.named(uow, log.org_id, e) from None
-            uow.logs.update(change.after, expected_version=log.version)
-            self._ctx.audit(uow, me.org_id, "log", change)
-            enqueue_reminders(uow, log, change.after, change.at)
-            return change.after
 
     def _check_assignees(self, uow: UnitOfWork, me: Actor, draft: FollowUpDraft) -> None:
         # Follow-up people must be colleagues: another organisation's staff do not exist here.
@@ -295,10 +276,6 @@ class LogService:
         for person in (draft.assigned_to, draft.forward_to):
             if person is not None:
                 self._ctx.staff_of(uow, me.org_id, person)
-
-
-def _log_id(value: object) -> LogId:
-    return LogId(check.identifier(value, "log_id"))
 
 
 def _statuses(value: object) -> frozenset[LogStatus]:

@@ -48,14 +48,7 @@ class OrganisationService:
         """Change how the organisation's leads age; views and the next sweep follow at once."""
         if not isinstance(aging, AgingPolicy):
             raise ValidationError("aging", f"expected an AgingPolicy, got {type(aging).__name__}")
-        with self._ctx.store.unit_of_work() as uow:
-            org = uow.organisations.get(OrgId(check.identifier(org_id, "org_id")))
-            changed = attrs.evolve(org, aging=aging, version=org.version + 1)
-            uow.organisations.update(changed, expected_version=org.version)
-            at = self._ctx.clock.now()
-            change = Change(command="set_aging", actor=None, at=at, before=org, after=changed)
-            self._ctx.audit(uow, org.id, "organisation", change)
-        return changed
+        return self._settle(org_id, "set_aging", aging=aging)
 
     def set_reminders(
         self, org_id: str, settings: ReminderSettings | Mapping[str, Any]
@@ -67,12 +60,16 @@ class OrganisationService:
         save of each log; reminders already sent stay until then.
         """
         checked = check_reminder_settings(settings, self._ctx.sinks)
+        return self._settle(org_id, "set_reminders", reminders=checked)
+
+    def _settle(self, org_id: str, command: str, **settings: Any) -> Organisation:
+        # The host app's own set-up call: no actor, so nobody to re-read.
         with self._ctx.store.unit_of_work() as uow:
             org = uow.organisations.get(OrgId(check.identifier(org_id, "org_id")))
-            changed = attrs.evolve(org, reminders=checked, version=org.version + 1)
+            changed = attrs.evolve(org, **settings, version=org.version + 1)
             uow.organisations.update(changed, expected_version=org.version)
             at = self._ctx.clock.now()
-            change = Change(command="set_reminders", actor=None, at=at, before=org, after=changed)
+            change = Change(command=command, actor=None, at=at, before=org, after=changed)
             self._ctx.audit(uow, org.id, "organisation", change)
         return changed
 
@@ -107,12 +104,10 @@ class StaffService:
 
     def get(self, actor: Actor, staff_id: str) -> Staff:
         """A colleague of ``actor``, or ``NotFound``."""
-        with self._ctx.store.unit_of_work(read_only=True) as uow:
-            me = self._ctx.verified(uow, actor)
+        with self._ctx.acting(actor, read_only=True) as (uow, me):
             return self._ctx.staff_of(uow, me.org_id, staff_id)
 
     def list(self, actor: Actor) -> list[Staff]:
         """Everyone in ``actor``'s organisation, by name."""
-        with self._ctx.store.unit_of_work(read_only=True) as uow:
-            me = self._ctx.verified(uow, actor)
+        with self._ctx.acting(actor, read_only=True) as (uow, me):
             return list(uow.staff.list(me.org_id))

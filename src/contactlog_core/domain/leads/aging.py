@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import attrs
 from pendulum import DateTime
@@ -53,6 +53,7 @@ __all__ = [
     "deadlines",
     "holiday_dates",
     "settle",
+    "settled_as",
     "status_by_cutoffs",
 ]
 
@@ -282,16 +283,16 @@ def age(lead: Lead, now: DateTime, timezone: str, policy: AgingPolicy) -> LeadSt
     """
     now = require_aware(now, "now")
     _zone(timezone)
-    held_back = _held_back(lead, now)
-    if held_back is not None:
-        return held_back
-    due = _deadlines_from(anchor(lead, now), timezone, policy)
-    reached = (
-        (due.available_at, LeadStatus.AVAILABLE),
-        (due.abandoned_at, LeadStatus.ABANDONED),
-        (due.past_due_at, LeadStatus.PAST_DUE),
-    )
-    return next((status for at, status in reached if now >= at), _fresh(lead))
+
+    def reached(start: DateTime) -> Mapping[LeadStatus, bool]:
+        due = _deadlines_from(start, timezone, policy)
+        return {
+            LeadStatus.AVAILABLE: now >= due.available_at,
+            LeadStatus.ABANDONED: now >= due.abandoned_at,
+            LeadStatus.PAST_DUE: now >= due.past_due_at,
+        }
+
+    return _status(lead, now, reached)
 
 
 def settle(lead: Lead, now: DateTime, timezone: str, policy: AgingPolicy) -> Lead:
@@ -300,11 +301,35 @@ def settle(lead: Lead, now: DateTime, timezone: str, policy: AgingPolicy) -> Lea
     The version stays: this is what the lead already is, not a change anyone made.
     Returns ``lead`` itself when nothing changes.
     """
-    status = age(lead, now, timezone, policy)
+    return settled_as(lead, age(lead, now, timezone, policy))
+
+
+def settled_as(lead: Lead, status: LeadStatus) -> Lead:
+    """``lead`` with ``status``, and with no owner if that is ``AVAILABLE`` (the lead bank's).
+
+    Returns ``lead`` itself when nothing changes.
+    """
     owner = None if status is LeadStatus.AVAILABLE else lead.owner
     if (status, owner) == (lead.status, lead.owner):
         return lead
     return attrs.evolve(lead, status=status, owner=owner)
+
+
+# The one statement of the rule: what holds a lead back, which deadline counts first, and
+# what a lead is before its first deadline. ``age`` measures deadlines from the anchor;
+# ``status_by_cutoffs`` compares the anchor with cutoffs worked out once for all leads.
+_REACHED_FIRST = (LeadStatus.AVAILABLE, LeadStatus.ABANDONED, LeadStatus.PAST_DUE)
+
+
+def _status(
+    lead: Lead, now: DateTime, reached: Callable[[DateTime], Mapping[LeadStatus, bool]]
+) -> LeadStatus:
+    """``reached(anchor)`` says which deadlines an aging lead with that anchor has reached."""
+    held_back = _held_back(lead, now)
+    if held_back is not None:
+        return held_back
+    has = reached(anchor(lead, now))
+    return next((status for status in _REACHED_FIRST if has[status]), _fresh(lead))
 
 
 def _held_back(lead: Lead, now: DateTime) -> LeadStatus | None:
@@ -355,13 +380,12 @@ def status_by_cutoffs(lead: Lead, cutoffs: AgingCutoffs) -> LeadStatus:
     In SQL: ``CASE WHEN archived THEN 'ARCHIVED' WHEN follow_up_at > :now
     THEN 'SCHEDULED' WHEN anchor <= :available THEN 'AVAILABLE' ... END``.
     """
-    held_back = _held_back(lead, cutoffs.now)
-    if held_back is not None:
-        return held_back
-    start = anchor(lead, cutoffs.now)
-    reached = (
-        (cutoffs.available, LeadStatus.AVAILABLE),
-        (cutoffs.abandoned, LeadStatus.ABANDONED),
-        (cutoffs.past_due, LeadStatus.PAST_DUE),
-    )
-    return next((status for at, status in reached if start <= at), _fresh(lead))
+
+    def reached(start: DateTime) -> Mapping[LeadStatus, bool]:
+        return {
+            LeadStatus.AVAILABLE: start <= cutoffs.available,
+            LeadStatus.ABANDONED: start <= cutoffs.abandoned,
+            LeadStatus.PAST_DUE: start <= cutoffs.past_due,
+        }
+
+    return _status(lead, cutoffs.now, reached)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from contactlog_core.domain.leads.aging import AgingCutoffs, status_by_cutoffs
-from contactlog_core.domain.leads.model import Lead, LeadStatus
+from contactlog_core.domain.leads.aging import AgingCutoffs, settled_as, status_by_cutoffs
+from contactlog_core.domain.leads.model import Lead
 from contactlog_core.domain.leads.queries import VIEW_STATUSES, LeadQuery, LeadRow, LeadSort, cue_of
 from contactlog_core.domain.organisations.model import Staff
 from contactlog_core.domain.shared.paging import Page, ordered, page_of
@@ -28,8 +28,8 @@ def stored_anchor(lead: Lead) -> Any:
 
 def lead_row(lead: Lead, cutoffs: AgingCutoffs, staff: Mapping[str, Staff]) -> LeadRow:
     """``lead`` as the views show it at ``cutoffs.now``."""
-    status = status_by_cutoffs(lead, cutoffs)
-    owner = None if status is LeadStatus.AVAILABLE else lead.owner
+    now = settled_as(lead, status_by_cutoffs(lead, cutoffs))
+    status, owner = now.status, now.owner
     holder = None if owner is None else staff.get(owner)
     return LeadRow(
         id=lead.id,

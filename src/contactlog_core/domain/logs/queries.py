@@ -7,10 +7,12 @@ memory, the reference every store's SQL must match to the row.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import attrs
 from pendulum import DateTime
 
+from contactlog_core._moved import moved_attribute
 from contactlog_core.domain.logs.model import Channel, FollowUpId, LogId, LogStatus, Priority
 from contactlog_core.domain.organisations.model import OrgId, StaffId
 from contactlog_core.domain.shared.paging import DEFAULT_PER_PAGE, SortField
@@ -139,3 +141,10 @@ class FollowUpRow:
     assignee_name: str | None
     forward_to: StaffId | None
     overdue: bool
+
+
+if not TYPE_CHECKING:  # type checkers see the names where they are now
+
+    def __getattr__(name: str) -> object:
+        # The names of the old module of this path, for one release (see ``_moved``).
+        return moved_attribute(__name__, name)

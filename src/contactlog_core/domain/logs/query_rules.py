@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pendulum import DateTime
 
+from contactlog_core._moved import moved_attribute
 from contactlog_core.domain.logs.model import ContactLog, LogStatus
 from contactlog_core.domain.logs.queries import (
     BadgeCounts,
@@ -187,3 +188,10 @@ def due_window(due: Due, now: DateTime, timezone: str) -> tuple[DateTime | None,
     local = now.in_timezone(timezone)
     start = local.start_of("day" if due is Due.TODAY else "week")
     return start, start.add(days=1 if due is Due.TODAY else 7)
+
+
+if not TYPE_CHECKING:  # type checkers see the names where they are now
+
+    def __getattr__(name: str) -> object:
+        # The names of the old module of this path, for one release (see ``_moved``).
+        return moved_attribute(__name__, name)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 from pendulum import DateTime
 
 from contactlog_core.domain.organisations.model import OrgId, StaffId
+from contactlog_core.domain.shared.events import Change
+from contactlog_core.serialization import unstructure
 
-__all__ = ["AuditEvent"]
+__all__ = ["AuditEvent", "Snapshot", "audit_event"]
+
+Snapshot = Callable[[Any], dict[str, Any]]
+"""What the trail keeps of a record: a JSON-ready dict (``unstructure`` unless a kind says less)."""
 
 
 @attrs.frozen
@@ -31,3 +37,32 @@ class AuditEvent:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     detail: dict[str, Any] | None = None
+
+
+def audit_event(
+    change: Change[Any],
+    *,
+    event_id: str,
+    org_id: OrgId,
+    entity: str,
+    snapshot: Snapshot = unstructure,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """The event that records ``change`` of one ``entity`` (``"log"``, ``"lead"``...).
+
+    Every change is recorded through here, the sweep's included, so every
+    event of the trail has the same shape whoever wrote it.
+    """
+    after = change.after
+    return AuditEvent(
+        id=event_id,
+        org_id=org_id,
+        entity=entity,
+        entity_id=str(after.id),
+        command=str(change.command),
+        actor=change.actor,
+        at=change.at,
+        before=None if change.before is None else snapshot(change.before),
+        after=snapshot(after),
+        detail=detail,
+    )

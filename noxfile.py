@@ -1,4 +1,4 @@
-"""Sessions a newcomer can run: ``nox -s tests``, ``lint``, ``typecheck``, ``docs``, ``demo``, ``bench``, ``torture``."""
+"""Sessions a newcomer can run: ``nox -s tests``, ``lint``, ``typecheck``, ``docs``, ``demo``, ``bench``, ``long``, ``torture``."""
 
 from __future__ import annotations
 
@@ -13,25 +13,33 @@ PYTHON = os.environ.get("CONTACTLOG_NOX_PYTHON") or None
 DOMAIN_COVERAGE_FLOOR = 95
 
 
-def tests_impl(session: nox.Session, *paths: str, extras: str = "dev", profile: str = "ci") -> None:
-    """Install the package (not editable: we test what users get) and run pytest on ``paths``."""
-    session.install(f".[{extras}]")
+def _pytest(
+    session: nox.Session, *args: str, profile: str, workers: bool = True, coverage: bool = False
+) -> None:
+    """Install the package (not editable: we test what users get) and run pytest with ``args``.
+
+    ``profile`` is the Hypothesis profile (``tests/conftest.py``); ``workers`` spreads the
+    tests over every core (pytest-xdist); ``coverage`` measures branches for the report.
+    """
+    session.install(".[dev]")
     session.env["HYPOTHESIS_PROFILE"] = os.environ.get("HYPOTHESIS_PROFILE", profile)
-    session.env.setdefault("COVERAGE_FILE", os.path.join(session.create_tmp(), ".coverage"))
-    session.run(
-        "pytest",
-        "--cov=contactlog_core",
-        "--cov-branch",
-        "--cov-report=term",
-        *paths,
-        *session.posargs,
-    )
+    options = ["-n", "auto"] if workers else []
+    if coverage:
+        session.env.setdefault("COVERAGE_FILE", os.path.join(session.create_tmp(), ".coverage"))
+        options += ["--cov=contactlog_core", "--cov-branch", "--cov-report=term"]
+    session.run("pytest", *options, *args, *session.posargs)
 
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """Unit, contract and property tests, then the domain's branch coverage (floor 95%)."""
-    tests_impl(session, "tests", "--ignore=tests/torture")
+    """Unit, contract, property and docs tests, then the domain's branch coverage (floor 95%).
+
+    The heavy cases run small here and at full size in ``nox -s long``.
+    """
+    session.log("About 2 minutes on 2 cores plus the install; heavy cases in full: nox -s long")
+    _pytest(
+        session, "tests", "--ignore=tests/torture", "-m", "not slow", profile="ci", coverage=True
+    )
     session.run(
         "coverage",
         "report",
@@ -41,9 +49,22 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def long(session: nox.Session) -> None:
+    """The state machines and heavy properties at full size, and the slow cases (about 3 minutes)."""
+    _pytest(
+        session,
+        "tests",
+        "--ignore=tests/torture",
+        "-m",
+        "slow or stateful or sized",
+        profile="long",
+    )
+
+
+@nox.session(python=PYTHON)
 def torture(session: nox.Session) -> None:
     """Races, crashes and long state-machine runs; sizes by ``-- --size N``."""
-    tests_impl(session, "tests/torture", profile="torture")
+    _pytest(session, "tests/torture", profile="torture", workers=False, coverage=True)
 
 
 @nox.session(python=PYTHON)

@@ -28,16 +28,13 @@ import argparse
 import gc
 import importlib.util
 import json
-import resource
-import subprocess
 import sys
-import time
-import tracemalloc
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from _common import machine, workdir
+import _common as common
+from _measure import measured, reset_peak_rss, rss_mib, run_child
 
 from contactlog_core.domain.interactions.model import (
     ClientRef,
@@ -52,8 +49,6 @@ from contactlog_core.domain.interactions.model import (
 from contactlog_core.domain.organisations.model import OrgId, StaffId
 from contactlog_core.instants import from_micros
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_OUT = HERE / "results" / "exports.json"
 TIMEZONE = "Europe/Paris"
 TARGET_RSS_MIB = 200.0
 START_US = 1_790_000_000 * 10**6  # 2026-09-21, and a minute more per row
@@ -113,32 +108,6 @@ def interactions(count: int) -> Iterator[Interaction]:
 # --- one run, in a child process -----------------------------------------------------------
 
 
-def rss_mib(field: str = "VmRSS") -> float:
-    """This process's resident set (``VmRSS``) or its high-water mark (``VmHWM``), in MiB.
-
-    From ``/proc/self/status`` on Linux: ``ru_maxrss`` there is inherited from the
-    parent across fork and exec. Elsewhere ``ru_maxrss`` (bytes on macOS) for both.
-    """
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith(f"{field}:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
-
-
-def reset_peak_rss() -> None:
-    """Start the high-water mark again from the current RSS (Linux 4.0+; else left as is)."""
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
-            refs.write("5")
-    except OSError:
-        pass
-
-
 def writer_of(name: str) -> Callable[..., int]:
     if name == "generate":
         return lambda items, target, **_: sum(1 for _ in items)
@@ -155,21 +124,15 @@ def child(name: str, rows: int, folder: Path, traced: bool) -> dict[str, Any]:
     gc.collect()
     reset_peak_rss()
     rss_before = rss_mib()
-    if traced:
-        tracemalloc.start()
-    cpu = resource.getrusage(resource.RUSAGE_SELF)
-    t0 = time.perf_counter()
-    written = write(interactions(rows), path, timezone=TIMEZONE)
-    seconds = time.perf_counter() - t0
-    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
-    result: dict[str, Any] = {"format": name, "rows": written, "seconds": seconds}
-    if traced:
-        result["tracemalloc_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
+    with measured(traced) as run:
+        written = write(interactions(rows), path, timezone=TIMEZONE)
+    result: dict[str, Any] = {"format": name, "rows": written, "seconds": run.seconds}
+    if run.tracemalloc_peak_mib is not None:
+        result["tracemalloc_peak_mib"] = run.tracemalloc_peak_mib
     peak = rss_mib("VmHWM")
     result.update(
-        rows_per_s=written / seconds if seconds else 0.0,
-        cpu_s=cpu_after.ru_utime - cpu.ru_utime + cpu_after.ru_stime - cpu.ru_stime,
+        rows_per_s=written / run.seconds if run.seconds else 0.0,
+        cpu_s=run.user_s + run.system_s,
         file_mib=path.stat().st_size / 2**20 if path.exists() else 0.0,
         rss_before_mib=rss_before,
         rss_peak_mib=peak,
@@ -180,14 +143,11 @@ def child(name: str, rows: int, folder: Path, traced: bool) -> dict[str, Any]:
     return result
 
 
-def run_child(name: str, rows: int, folder: Path, traced: bool = False) -> dict[str, Any]:
+def run_format(name: str, rows: int, folder: Path, traced: bool = False) -> dict[str, Any]:
     """``child`` in a fresh interpreter; its JSON result."""
-    command = [sys.executable, __file__, "--child", name, "--rows", str(rows), "--dir", str(folder)]
-    command += ["--traced"] if traced else []
     print(f"  {name}: {rows:,} rows{' (tracemalloc)' if traced else ''} ...", flush=True)
-    done = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    flags = ["--rows", str(rows), "--dir", str(folder), *(["--traced"] if traced else [])]
+    return run_child(__file__, name, *flags)
 
 
 def missing(name: str) -> list[str]:
@@ -214,15 +174,15 @@ def table(results: Sequence[dict[str, Any]]) -> str:
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser = common.parser_for(__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows for CSV, XLSX, HTML")
     parser.add_argument("--pdf-rows", type=int, default=10_000, help="rows for the PDF")
     parser.add_argument(
         "--traced-rows", type=int, default=50_000, help="rows for the tracemalloc runs"
     )
-    parser.add_argument("--dir", type=Path, default=None, help="where the files go")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the JSON")
-    parser.add_argument("--quick", action="store_true", help="tiny sizes, for a CI smoke run")
+    common.add_dir(parser, "where the files go")
+    common.add_out(parser, "exports")
+    common.add_quick(parser)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--traced", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -233,27 +193,47 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+def run_all(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+    """Every format at its size, then each streaming one traced; and the formats skipped."""
+    sizes = [("generate", args.rows), *((f, args.rows) for f in STREAMING), ("pdf", args.pdf_rows)]
+    results: list[dict[str, Any]] = []
+    skipped: dict[str, list[str]] = {}
+    with common.workdir(args.dir, "bench-exports-") as where:
+        print(f"exports of generated interactions, files in {where}", flush=True)
+        for name, rows in sizes:
+            if missing(name):
+                skipped[name] = missing(name)
+                continue
+            results.append(run_format(name, rows, where))
+        for name in STREAMING:
+            if name not in skipped:
+                traced = run_format(name, args.traced_rows, where, traced=True)
+                results.append({**traced, "format": f"{name}*"})
+    return results, skipped
+
+
+def print_verdicts(results: Sequence[dict[str, Any]]) -> list[bool]:
+    """The memory target of each streaming format's full run; whether each was met."""
+    verdicts = []
+    for r in results:
+        if r["format"] in STREAMING:
+            ok = r["rss_growth_mib"] < TARGET_RSS_MIB
+            verdicts.append(ok)
+            print(
+                f"{r['format']}: RSS growth {r['rss_growth_mib']:.1f} MiB at {r['rows']:,} rows"
+                f" (target < {TARGET_RSS_MIB:.0f} MiB at 1M): {common.verdict(ok)}"
+            )
+    return verdicts
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     if args.child:
         print(json.dumps(child(args.child, args.rows, args.dir, args.traced)))
         return 0
-    plan = [("generate", args.rows), *((f, args.rows) for f in STREAMING), ("pdf", args.pdf_rows)]
-    results: list[dict[str, Any]] = []
-    skipped: dict[str, list[str]] = {}
-    with workdir(args.dir, "bench-exports-") as where:
-        print(f"exports of generated interactions, files in {where}", flush=True)
-        for name, rows in plan:
-            if missing(name):
-                skipped[name] = missing(name)
-                continue
-            results.append(run_child(name, rows, where))
-        for name in STREAMING:
-            if name not in skipped:
-                traced = run_child(name, args.traced_rows, where, traced=True)
-                results.append({**traced, "format": f"{name}*"})
-    facts = machine()
-    print(f"Python {facts['python']}, {facts['cpu_count']} CPUs, zone {TIMEZONE}")
+    results, skipped = run_all(args)
+    facts = common.machine()
+    print(common.machine_line(facts, f"zone {TIMEZONE}", sqlite=False))
     print(table(results))
     print(
         "peak RSS: the process's high-water mark (VmHWM); growth: over the RSS before the export;"
@@ -262,21 +242,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     for name, modules in skipped.items():
         print(f"skipped {name}: {', '.join(modules)} not installed (pip install '.[export]')")
-    verdicts = []
-    for r in results:
-        if r["format"] in STREAMING:
-            ok = r["rss_growth_mib"] < TARGET_RSS_MIB
-            verdicts.append(ok)
-            status = "ok" if ok else "MISS"
-            print(
-                f"{r['format']}: RSS growth {r['rss_growth_mib']:.1f} MiB at {r['rows']:,} rows"
-                f" (target < {TARGET_RSS_MIB:.0f} MiB at 1M): {status}"
-            )
-    flags = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
-    report = {"machine": facts, "flags": flags, "results": results, "skipped": skipped}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"written to {args.out}")
+    verdicts = print_verdicts(results)
+    report = {
+        "machine": facts,
+        "flags": common.flags_of(args),
+        "results": results,
+        "skipped": skipped,
+    }
+    common.write_report(args.out, report, ensure_ascii=True)
     return 0 if all(verdicts) else 1
 
 

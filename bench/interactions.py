@@ -109,7 +109,7 @@ import heapq
 import itertools
 import json
 import multiprocessing
-import os
+import operator
 import random
 import sqlite3
 import statistics
@@ -122,9 +122,23 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
+import _common as common
 import attrs
 import pendulum
-from _common import connect, finish_load, machine, micros_of, read_pragmas, workdir
+from _data import SECOND_US, SEED, micros_of, pick
+from _measure import median_run, stats_ms
+from _sqlite import (
+    connect,
+    explain_each,
+    finish_load,
+    immediate,
+    loader_connection,
+    plan,
+    read_pragmas,
+    require_staff,
+    statement_ms,
+    traced,
+)
 
 import contactlog_core as cl
 from contactlog_core.adapters.sqlite import SqliteStore
@@ -144,15 +158,12 @@ from contactlog_core.domain.shared.text import fold, name_key
 from contactlog_core.ports import TagExtractor
 from contactlog_core.tags import default_extractor
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_OUT = HERE / "results" / "interactions.json"
 TARGET_CAPTURE = 1.5  # by hand's rows/s over ours', without tagging: at most
 TARGET_P99_MS = 20.0  # ours, a two-word search's first page at 1M: p99 under
 TIMEZONE = "Europe/London"
 ZONE = zoneinfo.ZoneInfo(TIMEZONE)
 NOW = pendulum.datetime(2026, 11, 2, 12, tz="UTC")
 SETUP = NOW.subtract(years=4)  # when the organisation and its staff were made
-SEED = 20261102
 PER_PAGE = 10
 LOAD_BATCH = MAX_BATCH  # capture_many's batch size for the search store
 LOAD_WINDOW = 20_000  # drafts tagged ahead by the worker process (pooled load)
@@ -165,7 +176,6 @@ STORE_CACHE_KIB = 16_384  # SqliteStore's cache_size, given to the baselines' co
 PRAGMAS = ("journal_mode", "synchronous", "foreign_keys", "cache_size", "temp_store", "page_size")
 
 NOW_US = micros_of(NOW)
-SECOND_US = 10**6
 SPAN_US = 3 * 365 * 86_400 * SECOND_US
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -300,15 +310,6 @@ class Item:
     occurred_us: int
     source: str
     source_ref: str
-
-
-def pick(rng: random.Random, weighted: Sequence[tuple[str, float]]) -> str:
-    x, total = rng.random(), 0.0
-    for value, weight in weighted:
-        total += weight
-        if x < total:
-            return value
-    return weighted[-1][0]
 
 
 def capitalised(text: str) -> str:
@@ -481,7 +482,7 @@ def world_of(path: Path) -> World:
 
 
 def baseline_connection(path: Path) -> sqlite3.Connection:
-    """``_common.connect`` plus the store's cache and temp settings, so only the SQL differs."""
+    """``_sqlite.connect`` plus the store's cache and temp settings, so only the SQL differs."""
     conn = connect(path)
     conn.execute(f"PRAGMA cache_size = -{STORE_CACHE_KIB}")
     conn.execute("PRAGMA temp_store = MEMORY")
@@ -526,7 +527,6 @@ def capture_ours(path: Path, items: Sequence[Item], tagged: bool, batch_size: in
     return CaptureRun("ours", report.captured, seconds, pragmas)
 
 
-CHECK_STAFF = "SELECT id, org_id, role FROM staff WHERE id = ? AND org_id = ?"
 ROW_COLUMNS = """id, org_id, client_id, client_name, kind, direction, counterpart_name,
     counterpart_address, counterpart_key, subject, body, occurred_at, source, source_ref,
     description, description_key, tags, log_id, lead_id, captured_by, captured_at, updated_at,
@@ -621,19 +621,10 @@ class ByHandCapture:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            if (
-                conn.execute(CHECK_STAFF, (self.world.staff_id, self.world.org_id)).fetchone()
-                is None
-            ):
-                raise LookupError(f"no staff {self.world.staff_id}")
+        """One ``BEGIN IMMEDIATE ... COMMIT``, the sync job's staff row checked first."""
+        with immediate(self.conn) as conn:
+            require_staff(conn, self.world.staff_id, self.world.org_id)
             yield conn
-            conn.execute("COMMIT")
-        finally:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
 
     def capture(self, items: Iterable[Item], batch_size: int) -> int:
         """Per row: the idempotent INSERT, then, if it was new, its index words and audit event.
@@ -765,13 +756,11 @@ def capture_phase(where: Path, args: argparse.Namespace) -> dict[str, Any]:
     rounds["by hand, executemany, without tagging"].append(
         capture_by_hand(floor, items, False, size, "executemany")
     )
-    runs = {name: median_run(done) for name, done in rounds.items()}
+    runs = {name: median_run(done, by_seconds) for name, done in rounds.items()}
     return {"runs": runs, "rounds": rounds, "checks": checks}
 
 
-def median_run(runs: Sequence[CaptureRun]) -> CaptureRun:
-    """The run of median time (the lower middle one of an even count)."""
-    return sorted(runs, key=lambda r: r.seconds)[(len(runs) - 1) // 2]
+by_seconds = operator.attrgetter("seconds")
 
 
 def round_slowdowns(rounds: dict[str, list[CaptureRun]], label: str) -> list[float]:
@@ -913,8 +902,7 @@ INSERT INTO fts (rowid, description, tags) SELECT rid, description, tags FROM t;
 
 def build_baseline(store: Path, path: Path) -> dict[str, Any]:
     """The same rows in capture order, an index on time and an ordinary FTS5 table."""
-    conn = connect(path)
-    conn.execute("PRAGMA cache_size = -262144")  # the loader's only
+    conn = loader_connection(path)
     conn.execute("ATTACH DATABASE ? AS src", (str(store),))
     t0 = time.perf_counter()
     conn.executescript(f"BEGIN; {BASE_SCHEMA} COMMIT;")
@@ -1064,24 +1052,7 @@ def time_sides(
     return times, answers
 
 
-def percentile(sorted_values: Sequence[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    if not sorted_values:
-        return 0.0
-    k = max(0, min(len(sorted_values) - 1, round(p / 100 * len(sorted_values) + 0.5) - 1))
-    return sorted_values[k]
-
-
-def stats_ms(latencies_ns: Sequence[int]) -> dict[str, float]:
-    ordered = sorted(ns / 1e6 for ns in latencies_ns)
-    return {
-        "n": len(ordered),
-        "p50_ms": percentile(ordered, 50),
-        "p90_ms": percentile(ordered, 90),
-        "p99_ms": percentile(ordered, 99),
-        "max_ms": ordered[-1],
-        "mean_ms": statistics.fmean(ordered),
-    }
+STATS = ("n", "p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms")
 
 
 def search_table(stats: dict[str, dict[str, float]], reference: str) -> str:
@@ -1152,53 +1123,17 @@ def check_searches(
 # --- query plans ---------------------------------------------------------------------------
 
 
-@contextmanager
-def traced(conn: sqlite3.Connection) -> Iterator[list[str]]:
-    """The statements ``conn`` runs meanwhile (expanded: values inlined)."""
-    seen: list[str] = []
-    conn.set_trace_callback(seen.append)
-    try:
-        yield seen
-    finally:
-        conn.set_trace_callback(None)
-
-
-def plan(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> list[str]:
-    """``EXPLAIN QUERY PLAN`` as indented lines."""
-    rows = conn.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall()
-    depth: dict[int, int] = {0: -1}
-    lines = []
-    for node, parent, _, detail in rows:
-        depth[node] = depth.get(parent, -1) + 1
-        lines.append("  " * depth[node] + detail)
-    return lines
-
-
-def statement_ms(conn: sqlite3.Connection, sql: str, runs: int = 5) -> float:
-    """The median time of one statement alone, fetching all rows."""
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter_ns()
-        conn.execute(sql).fetchall()
-        times.append(time.perf_counter_ns() - t0)
-    return statistics.median(times) / 1e6
-
-
 def explain_ours(c: Contenders, store: Path, search: Search) -> list[dict[str, Any]]:
     """The statements of ours for ``search``, each with its own time and query plan."""
     sqlite_store = c.app.store
     assert isinstance(sqlite_store, SqliteStore)
     with traced(sqlite_store._connection()) as seen:  # private, but this is a benchmark
         c.ours(search)
-    out = []
     # FTS5 traces its own statements on its shadow tables as "-- ...": counted, not explained.
     inner = collections.Counter(" ".join(s.split())[:90] for s in seen if s.startswith("--"))
     with closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True)) as probe:
-        for sql in seen:
-            if sql.startswith("--") or sql.split(None, 1)[0].upper() in SKIPPED:
-                continue
-            text = " ".join(sql.split())
-            out.append({"sql": text, "ms": statement_ms(probe, text), "plan": plan(probe, text)})
+        statements = [sql for sql in seen if not sql.startswith("--")]
+        out = explain_each(probe, statements, skipped=("PRAGMA",))
         out.extend({"sql": sql, "times": n} for sql, n in inner.most_common())
         out.extend(word_costs(probe, c.org_id, search))
     return out
@@ -1220,22 +1155,10 @@ def word_costs(probe: sqlite3.Connection, org_id: str, search: Search) -> list[d
     token = f'"{org_token(org_id)}"'
     out = []
     for word in parse_search(search.text).words:
-        prefix = match_ms(probe, f'{token} AND "{word}"*')
-        whole = match_ms(probe, f'{token} AND "{word}"')
+        prefix = statement_ms(probe, WORD_ALONE, (f'{token} AND "{word}"*',), runs=3)
+        whole = statement_ms(probe, WORD_ALONE, (f'{token} AND "{word}"',), runs=3)
         out.append({"word": word, "prefix_ms": prefix, "whole_ms": whole})
     return out
-
-
-def match_ms(conn: sqlite3.Connection, match: str, runs: int = 3) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter_ns()
-        conn.execute(WORD_ALONE, (match,)).fetchall()
-        times.append(time.perf_counter_ns() - t0)
-    return statistics.median(times) / 1e6
-
-
-SKIPPED = ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")
 
 
 def index_facts(store: Path, base: Path) -> dict[str, dict[str, float]]:
@@ -1284,17 +1207,6 @@ def code_under_test() -> dict[str, str]:
     return {
         name: hashlib.sha256((root / name).read_bytes()).hexdigest()[:12] for name in UNDER_TEST
     }
-
-
-def verdict(ok: bool) -> str:
-    return "met" if ok else "MISSED"
-
-
-def load_average() -> str:
-    try:
-        return " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "n/a"
 
 
 def choose_load(args: argparse.Namespace, runs: dict[str, CaptureRun]) -> tuple[str, float]:
@@ -1364,7 +1276,10 @@ def search_phase(store: Path, base: Path, args: argparse.Namespace) -> dict[str,
     try:
         for search in [*warm, *searches]:
             c.query(search)
-        print(f"searching: {len(searches)} queries (load average {load_average()}) ...", flush=True)
+        print(
+            f"searching: {len(searches)} queries (load average {common.load_average()}) ...",
+            flush=True,
+        )
         sides = {
             "ours: app.interactions.list": c.ours,
             "ours: uow.interactions.page": c.store_page,
@@ -1375,7 +1290,7 @@ def search_phase(store: Path, base: Path, args: argparse.Namespace) -> dict[str,
             likes = searches[: args.like_queries]
             like = {"by hand: LIKE '%w1%' AND '%w2%'": c.like}
             times.update(time_sides(like, likes, warm[:2])[0])
-        load_after = load_average()
+        load_after = common.load_average()
         ours_ns = times["ours: app.interactions.list"]
         slowest = sorted(range(len(searches)), key=ours_ns.__getitem__, reverse=True)[:SLOWEST]
         explained = {searches[i].text: explain_ours(c, store, searches[i]) for i in slowest[:3]}
@@ -1393,7 +1308,7 @@ def search_phase(store: Path, base: Path, args: argparse.Namespace) -> dict[str,
     return {
         "searches": searches,
         "times": times,
-        "stats": {name: stats_ms(ns) for name, ns in times.items()},
+        "stats": {name: stats_ms(ns, STATS) for name, ns in times.items()},
         "slowest": [
             {"query": searches[i].text, "ms": ours_ns[i] / 1e6, "total": ours[i].total}
             for i in slowest
@@ -1447,7 +1362,7 @@ def print_search(result: dict[str, Any], rows: int) -> None:
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser = common.parser_for(__doc__)
     parser.add_argument("--capture", type=int, default=20_000, help="interactions per capture run")
     parser.add_argument(
         "--capture-rounds",
@@ -1469,15 +1384,15 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--load-budget", type=float, default=10.0, help="minutes before auto pools the tagging"
     )
-    parser.add_argument("--dir", type=Path, default=None, help="where the database files go")
+    common.add_dir(parser)
     parser.add_argument(
         "--reuse",
         type=Path,
         default=None,
         help="a folder holding a previous run's store.db and base.db",
     )
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the JSON")
-    parser.add_argument("--quick", action="store_true", help="small sizes, for a CI smoke run")
+    common.add_out(parser, "interactions")
+    common.add_quick(parser, "small sizes, for a CI smoke run")
     parser.add_argument("--analyze", action="store_true", help="run ANALYZE after the load")
     args = parser.parse_args(argv)
     if args.quick:
@@ -1494,50 +1409,60 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse(argv)
-    facts = machine()
-    print(
-        f"Python {facts['python']}, SQLite {facts['sqlite']}, {facts['cpu_count']} CPUs,"
-        f" load average {load_average()}, files in {args.dir or 'a temp dir'}"
-    )
-    code = code_under_test()
-    print("code under test: " + ", ".join(f"{k} {v}" for k, v in code.items()))
-    with workdir(args.dir, "bench-interactions-") as where:
-        captured = capture_phase(where, args)
-        runs: dict[str, CaptureRun] = captured["runs"]
-        for name, run in runs.items():
-            print(f"pragmas ({name}): " + ", ".join(f"{k}={v}" for k, v in run.pragmas.items()))
-        print(capture_table(runs, captured["rounds"]))
-        for label in ("without tagging", "with tagging"):
-            spread = " ".join(f"{x:.2f}x" for x in round_slowdowns(captured["rounds"], label))
-            print(f"slowdown {label}, round by round: {spread}")
-        print(
-            "slowdown = by hand (per-row execute, the fair one: it must know which rows are new)"
-            " rows/s / ours (> 1 = ours slower); by hand also names with naming.describe and"
-            " tags with the same extractor"
-        )
-        capture_good = True
-        for label, check in captured["checks"].items():
-            good = capture_ok(check)
-            capture_good &= good
-            print(
-                f"check ({label}): rows only in ours {check['rows only in ours']}, only by hand"
-                f" {check['rows only in by hand']}; "
-                + "; ".join(
-                    f"{side} " + ", ".join(f"{k} {v:,.0f}" for k, v in c.items())
-                    for side, c in check["counts"].items()
-                )
-                + (" -> ok" if good else " -> MISMATCH")
-            )
-        store, base, load = prepare_store(args, where, runs)
-        result = search_phase(store, base, args)
-        rows = world_rows(store)
-    print_search(result, rows)
+@attrs.frozen
+class Outcome:
+    """What the three steps found."""
 
-    slowdown = paired_slowdown(captured["rounds"], "without tagging")
-    with_tags = paired_slowdown(captured["rounds"], "with tagging")
-    p99 = result["stats"]["ours: app.interactions.list"]["p99_ms"]
+    captured: dict[str, Any]  # capture_phase's runs, rounds and checks
+    load: dict[str, Any]  # prepare_store's facts
+    search: dict[str, Any]  # search_phase's figures and checks
+    rows: int  # interactions in the searched store
+
+    @property
+    def capture_good(self) -> bool:
+        return all(capture_ok(check) for check in self.captured["checks"].values())
+
+    @property
+    def checks_ok(self) -> bool:
+        return self.capture_good and not self.search["check"]["differ"]
+
+
+def print_capture(captured: dict[str, Any]) -> None:
+    """The capture's settings, table and per-round slowdowns, then its checks."""
+    runs: dict[str, CaptureRun] = captured["runs"]
+    common.print_pragmas({name: run.pragmas for name, run in runs.items()})
+    print(capture_table(runs, captured["rounds"]))
+    for label in ("without tagging", "with tagging"):
+        spread = " ".join(f"{x:.2f}x" for x in round_slowdowns(captured["rounds"], label))
+        print(f"slowdown {label}, round by round: {spread}")
+    print(
+        "slowdown = by hand (per-row execute, the fair one: it must know which rows are new)"
+        " rows/s / ours (> 1 = ours slower); by hand also names with naming.describe and"
+        " tags with the same extractor"
+    )
+    for label, check in captured["checks"].items():
+        counts = "; ".join(
+            f"{side} {common.listed(c, ',.0f')}" for side, c in check["counts"].items()
+        )
+        print(
+            f"check ({label}): rows only in ours {check['rows only in ours']}, only by hand"
+            f" {check['rows only in by hand']}; {counts}"
+            + (" -> ok" if capture_ok(check) else " -> MISMATCH")
+        )
+
+
+def run_steps(where: Path, args: argparse.Namespace) -> Outcome:
+    """1. capture on both sides; 2. the search store and its baseline; 3. search them."""
+    captured = capture_phase(where, args)
+    print_capture(captured)
+    store, base, load = prepare_store(args, where, captured["runs"])
+    result = search_phase(store, base, args)
+    return Outcome(captured, load, result, world_rows(store))
+
+
+def print_summary(code: dict[str, str], outcome: Outcome) -> None:
+    """Each target with its verdict, after a note if the code measured changed meanwhile."""
+    rounds, runs, load = outcome.captured["rounds"], outcome.captured["runs"], outcome.load
     print("\n=== summary ===")
     changed = [name for name, digest in code_under_test().items() if code[name] != digest]
     if changed:
@@ -1551,52 +1476,75 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"load of {load['rows']:,} interactions: {load['seconds'] / 60:.1f} min"
             f" ({load['per_s']:,.0f} rows/s) via {load['how']}"
         )
-    spread = round_slowdowns(captured["rounds"], "without tagging")
+    slowdown = paired_slowdown(rounds, "without tagging")
+    spread = round_slowdowns(rounds, "without tagging")
     print(
         f"capture without tags: ours {runs['ours, without tagging'].per_s:,.0f} rows/s,"
         f" ratio {slowdown:.2f}x, the median of the rounds' (from {min(spread):.2f}x to"
-        f" {max(spread):.2f}x; target <= {TARGET_CAPTURE}x): {verdict(slowdown <= TARGET_CAPTURE)}"
+        f" {max(spread):.2f}x; target <= {TARGET_CAPTURE}x):"
+        f" {common.verdict(slowdown <= TARGET_CAPTURE, 'met', 'MISSED')}"
     )
     print(
         f"capture with tags: ours {runs['ours, with tagging'].per_s:,.0f} rows/s,"
-        f" ratio {with_tags:.2f}x (no target)"
+        f" ratio {paired_slowdown(rounds, 'with tagging'):.2f}x (no target)"
     )
+    p99 = outcome.search["stats"]["ours: app.interactions.list"]["p99_ms"]
     print(
-        f"search p99 {p99:.1f} ms at {rows:,} (target < {TARGET_P99_MS:.0f} ms):"
-        f" {verdict(p99 < TARGET_P99_MS)}"
+        f"search p99 {p99:.1f} ms at {outcome.rows:,} (target < {TARGET_P99_MS:.0f} ms):"
+        f" {common.verdict(p99 < TARGET_P99_MS, 'met', 'MISSED')}"
     )
-    checks_ok = capture_good and not result["check"]["differ"]
-    report = {
+
+
+def report_of(
+    args: argparse.Namespace, facts: dict[str, Any], code: dict[str, str], outcome: Outcome
+) -> dict[str, Any]:
+    rounds, runs, result = outcome.captured["rounds"], outcome.captured["runs"], outcome.search
+    slowdown = paired_slowdown(rounds, "without tagging")
+    p99 = result["stats"]["ours: app.interactions.list"]["p99_ms"]
+    return {
         "machine": facts,
         "code_under_test": {"at_start": code, "at_end": code_under_test()},
-        "flags": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        "flags": common.flags_of(args),
         "capture": {name: {**attrs.asdict(run), "per_s": run.per_s} for name, run in runs.items()},
-        "capture_rounds": {
-            name: [run.seconds for run in done] for name, done in captured["rounds"].items()
-        },
-        "capture_checks": captured["checks"],
-        "load": load,
+        "capture_rounds": {name: [run.seconds for run in done] for name, done in rounds.items()},
+        "capture_checks": outcome.captured["checks"],
+        "load": outcome.load,
         "search": {
-            "rows": rows,
-            "stats": result["stats"],
-            "slowest": result["slowest"],
-            "explained": result["explained"],
-            "plans": result["plans"],
-            "index": result["index"],
-            "fts_agree": result["fts_agree"],
-            "check": result["check"],
+            "rows": outcome.rows,
+            **{key: result[key] for key in SEARCH_REPORTED},
             "queries": [s.text for s in result["searches"]],
         },
-        "ratios": {"capture_without_tags": slowdown, "capture_with_tags": with_tags},
+        "ratios": {
+            "capture_without_tags": slowdown,
+            "capture_with_tags": paired_slowdown(rounds, "with tagging"),
+        },
         "meets_targets": {"capture": slowdown <= TARGET_CAPTURE, "search_p99": p99 < TARGET_P99_MS},
-        "checks_ok": checks_ok,
+        "checks_ok": outcome.checks_ok,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"written to {args.out}")
-    if not checks_ok:
+
+
+# What of search_phase's result the results file keeps, in this order.
+SEARCH_REPORTED = ("stats", "slowest", "explained", "plans", "index", "fts_agree", "check")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    facts = common.machine()
+    print(
+        common.machine_line(
+            facts, f"load average {common.load_average()}", common.files_in(args.dir)
+        )
+    )
+    code = code_under_test()
+    print(f"code under test: {common.listed(code)}")
+    with common.workdir(args.dir, "bench-interactions-") as where:
+        outcome = run_steps(where, args)
+    print_search(outcome.search, outcome.rows)
+    print_summary(code, outcome)
+    common.write_report(args.out, report_of(args, facts, code, outcome))
+    if not outcome.checks_ok:
         print("CHECKS FAILED: the sides do not agree, or ours differs from the reference")
-    return 0 if checks_ok else 1
+    return 0 if outcome.checks_ok else 1
 
 
 def world_rows(store: Path) -> int:

@@ -53,7 +53,7 @@ checkpointed and copied once per contender, so each starts from the same data.
    default with the library's public pieces (as with an ORM in autocommit:
    load a lead, age it, save it, each in its own transaction): the lead ids
    by one ``SELECT``, then for each id one unit of work that ``uow.leads.get``s
-   the lead, asks ``lead_commands.age_change``, and saves a change with
+   the lead, asks ``domain.leads.commands.age_change`` (with the cutoffs worked out once), and saves a change with
    ``uow.leads.update`` and the services' own ``Context.audit``. The issue's
    "at least 20x faster than a load-age-save loop" is read against this one.
 4. **loop, batched**: the same loop already tuned by hand: ``--batch-size``
@@ -97,26 +97,25 @@ for a smoke run. Results go to ``bench/results/leads.json``.
 from __future__ import annotations
 
 import argparse
-import functools
 import gc
 import json
+import operator
 import os
 import random
-import resource
 import shutil
 import sqlite3
-import subprocess
 import sys
-import time
-import tracemalloc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, closing, contextmanager
 from pathlib import Path
 from typing import Any
 
+import _common as common
 import attrs
 import pendulum
-from _common import connect, finish_load, machine, micros_of, read_pragmas, workdir
+from _data import DAY_US, HOUR_US, SEED, add_staff, keyed, micros_of, pick
+from _measure import io_mib, measured, median_run, rss_mib, run_child
+from _sqlite import LOAD_BATCH, bulk_load, connect, immediate, plan, read_pragmas, traced
 
 import contactlog_core as cl
 from contactlog_core.adapters.sqlite import SqliteStore
@@ -124,51 +123,32 @@ from contactlog_core.adapters.sqlite.functions import register
 from contactlog_core.adapters.sqlite.leads import lead_params
 from contactlog_core.adapters.sqlite.organisations import organisation_from_row
 from contactlog_core.application.context import Context
+from contactlog_core.application.context import new_id as cl_new_id
 from contactlog_core.application.leads import DEFAULT_BATCH, MAX_BATCH
 from contactlog_core.domain.leads.aging import AgingCutoffs, age, aging_cutoffs
 from contactlog_core.domain.leads.commands import age_change
 from contactlog_core.domain.leads.model import LeadId
 from contactlog_core.domain.organisations.model import OrgId
-from contactlog_core.domain.shared.text import name_key
 from contactlog_core.instants import from_micros
 from contactlog_core.ports import AgingBatch
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_OUT = HERE / "results" / "leads.json"
 TARGET_SQL = 1.5  # ours / hand-written, in seconds: at most
 TARGET_LOOP = 20.0  # ours / loop, in leads per second: at least
 TARGET_RSS_MIB = 200.0  # our sweep's peak RSS at 1M leads: under
 TIMEZONE = "Europe/London"
 NOW = pendulum.datetime(2026, 11, 2, 2, tz="UTC")  # the sweep instant
 SETUP = NOW.subtract(days=120)  # when the organisation and staff were made
-LOAD_BATCH = 100_000
-LOAD_CACHE_KIB = 262_144  # the loader connection's cache_size (only while loading)
 SAMPLE = 1_000
-SEED = 20261102
 PRAGMAS = (
     "journal_mode", "synchronous", "foreign_keys", "cache_size", "wal_autocheckpoint", "page_size",
 )  # fmt: skip
 
 NOW_US = micros_of(NOW)
 ID_CLOCK_US = micros_of(SETUP)  # the clock reading in the first lead's id
-HOUR_US = 3_600 * 10**6
-DAY_US = 24 * HOUR_US
 TOUCH_SPAN_US = 20 * DAY_US  # the last touches of unscheduled leads: the past 20 days
 MISSED_SPAN_US = 12 * DAY_US  # passed follow-ups: the past 12 days
 ARCHIVED_SPAN_US = 90 * DAY_US
 
-STAFF_NAMES = (
-    "Alice Smith", "Élodie Dubois", "José Álvarez", "Zoë Brontë", "Søren Kierkegaard",
-    "Anne-Marie O'Neil", "Ngozi Okonkwo", "François Lefèvre", "Jürgen Müller", "Chloé Martin",
-    "Łukasz Nowak", "Siobhán Ní Bhriain", "Mohammed Al-Farsi", "Priya Patel", "Wei Zhang",
-    "Björn Andersson", "Inés García", "Marta Kowalska", "Oliver Brown", "Amelia Jones",
-    "Noah Williams", "Isla Taylor", "Harry Davies", "Ava Evans", "Jack Thomas",
-    "Mia Roberts", "George Johnson", "Emily Walker", "Leo Wright", "Grace Robinson",
-    "Aoife Ó Súilleabháin", "Renée Château", "Dvořák Antonín", "Çağla Şahin", "Niamh Kelly",
-    "Ahmed Hassan", "Fatima Begum", "Ravi Sharma", "Sophie Green", "Ella Hall",
-    "Thomas Wood", "Ruby Clarke", "Oscar Hughes", "Lily Edwards", "Charlie Turner",
-    "Freya Hill", "Alfie Moore", "Poppy Cooper", "Hélène Côté", "Ümit Öztürk",
-)  # fmt: skip
 FIRST = (
     "Sam", "Alex", "Jordan", "Kim", "Lee", "Robin", "Chris", "Pat", "Jamie", "Ali",
     "Zoé", "Mateo", "Ana", "Kai", "Nina", "Omar", "Léa", "Tomás", "Ines", "Yuki",
@@ -189,9 +169,6 @@ LEAD_COLUMNS = (
     "last_touch_by", "last_touch_kind", "anchor_at", "archived_reason", "archive_note",
     "status", "created_by", "created_at", "updated_at", "version",
 )  # fmt: skip
-INSERT_LEAD = (
-    f"INSERT INTO leads ({', '.join(LEAD_COLUMNS)}) VALUES ({', '.join('?' * len(LEAD_COLUMNS))})"
-)
 
 
 # --- the data set --------------------------------------------------------------------------
@@ -241,20 +218,6 @@ def lead_id(rng: random.Random, i: int) -> str:
     return f"{ID_CLOCK_US + i:014x}{rng.getrandbits(72):018x}"
 
 
-@functools.cache
-def key_of(name: str) -> str:
-    return name_key(name)
-
-
-def pick(rng: random.Random, weighted: Sequence[tuple[str, float]]) -> str:
-    x, total = rng.random(), 0.0
-    for value, weight in weighted:
-        total += weight
-        if x < total:
-            return value
-    return weighted[-1][0]
-
-
 def ago(rng: random.Random, span: int) -> int:
     """Microseconds before ``NOW``, within ``span``; recent ones more likely."""
     return int(span * rng.random() ** 2)
@@ -301,7 +264,7 @@ def make_lead(rng: random.Random, world: World, i: int, last_sweep: Cutoffs) -> 
         "id": lead_id(rng, i),
         "org_id": world.org_id,
         "name": name,
-        "name_key": key_of(name),
+        "name_key": keyed(name),
         "contact": f"+44 7700 {i % 1_000_000:06d}",
         "owner": owner,
         "follow_up_at": follow_up,
@@ -321,43 +284,7 @@ def make_lead(rng: random.Random, world: World, i: int, last_sweep: Cutoffs) -> 
 
 def seed_world(app: cl.ContactLogApp) -> World:
     org = app.organisations.create("Northfield Sales", timezone=TIMEZONE)
-    ids = []
-    for i, name in enumerate(STAFF_NAMES):
-        role = "school_admin" if i % 10 == 0 else "office_admin"
-        ids.append(app.staff.add(org.id, name=name, role=role).id)
-    return World(org.id, tuple(ids))
-
-
-@attrs.define
-class LoadReport:
-    leads: int = 0
-    seconds: float = 0.0
-    analyze_seconds: float | None = None
-    sample: list[dict[str, Any]] = attrs.Factory(list)
-
-
-def bulk_load(path: Path, world: World, n: int, last_sweep: Cutoffs, analyze: bool) -> LoadReport:
-    """Insert ``n`` leads in transactions of ``LOAD_BATCH``; keep ``SAMPLE`` of them to check."""
-    rng = random.Random(SEED)
-    keep = set(random.Random(SEED + 1).sample(range(n), min(SAMPLE, n)))
-    report = LoadReport()
-    conn = connect(path)
-    conn.execute(f"PRAGMA cache_size = -{LOAD_CACHE_KIB}")
-    t0 = time.perf_counter()
-    for start in range(0, n, LOAD_BATCH):
-        rows = []
-        for i in range(start, min(n, start + LOAD_BATCH)):
-            lead = make_lead(rng, world, i, last_sweep)
-            rows.append(tuple(lead[c] for c in LEAD_COLUMNS))
-            if i in keep:
-                report.sample.append(lead)
-        conn.execute("BEGIN IMMEDIATE")
-        conn.executemany(INSERT_LEAD, rows)
-        conn.execute("COMMIT")
-        report.leads += len(rows)
-    report.seconds = time.perf_counter() - t0
-    report.analyze_seconds = finish_load(conn, analyze=analyze)
-    return report
+    return World(org.id, tuple(add_staff(app, org.id)))
 
 
 # --- checking the load ---------------------------------------------------------------------
@@ -403,17 +330,23 @@ def build(path: Path, n: int, args: argparse.Namespace) -> dict[str, Any]:
     last = NOW.subtract(seconds=round(args.stale_days * 86_400))
     last_sweep = cutoff_micros(aging_cutoffs(last, TIMEZONE, cl.AgingPolicy()))
     print(f"loading {n:,} leads into {path.name} ...", flush=True)
-    load = bulk_load(path, world, n, last_sweep, args.analyze)
+
+    def make(rng: random.Random, i: int) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+        lead = make_lead(rng, world, i, last_sweep)
+        return lead, {"leads": [lead]}
+
+    load = bulk_load(path, n, make, {"leads": LEAD_COLUMNS}, sample=SAMPLE, analyze=args.analyze)
+    leads = load.rows["leads"]
     analyzed = f"ANALYZE ran ({load.analyze_seconds:.1f} s)" if args.analyze else "no ANALYZE"
     size_mib = path.stat().st_size / 2**20
     print(
-        f"loaded {load.leads:,} leads in {load.seconds:.1f} s ({load.leads / load.seconds:,.0f}"
+        f"loaded {leads:,} leads in {load.seconds:.1f} s ({leads / load.seconds:,.0f}"
         f" leads/s, transactions of {LOAD_BATCH:,}); {analyzed}; file {size_mib:,.0f} MiB",
         flush=True,
     )
     checks = load_checks(path, world, load.sample)
     return {
-        "leads": load.leads,
+        "leads": leads,
         "load_seconds": load.seconds,
         "analyze_seconds": load.analyze_seconds,
         "file_mib": size_mib,
@@ -554,14 +487,9 @@ def by_hand(path: Path, batch_size: int) -> Iterator[Work]:
 
     def work() -> dict[str, Any]:
         params = by_hand_params(org, aging_cutoffs(NOW, org.timezone, org.aging))
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(conn):
             audited = conn.execute(BASE_AUDIT, params).rowcount
             changed = conn.execute(BASE_AGE, params).rowcount
-            conn.execute("COMMIT")
-        finally:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
         return {"changed": changed, "audited": audited, "batches": 1}
 
     try:
@@ -585,13 +513,14 @@ def loop(path: Path, batch_size: int) -> Iterator[Work]:
         now = app.clock.now()
         with app.store.unit_of_work(read_only=True) as uow:
             (org,) = uow.organisations.list()
+        cutoffs = aging_cutoffs(now, org.timezone, org.aging)  # once, as the sweep does
         ids = [r[0] for r in ids_conn.execute("SELECT id FROM leads ORDER BY rowid")]
         changed = batches = 0
         for start in range(0, len(ids), batch_size):
             with app.store.unit_of_work() as uow:
                 for lead_id in ids[start : start + batch_size]:
                     lead = uow.leads.get(org.id, LeadId(lead_id))
-                    change = age_change(lead, now, org.timezone, org.aging)
+                    change = age_change(lead, cutoffs)
                     if change is None:
                         continue
                     uow.leads.update(change.after, expected_version=lead.version)
@@ -615,69 +544,30 @@ def loop_per_lead(path: Path, batch_size: int) -> AbstractContextManager[Work]:
 CONTENDERS = {"ours": ours, "by_hand": by_hand, "loop": loop, "loop_per_lead": loop_per_lead}
 
 
-def peak_rss_mib() -> float:
-    """This process's resident-set high-water mark, in MiB.
-
-    On Linux, ``VmHWM`` of ``/proc/self/status``: ``ru_maxrss`` there is
-    inherited from the parent across fork and exec, so a child started by a
-    big parent would report the parent's peak. Elsewhere ``ru_maxrss``
-    (bytes on macOS).
-    """
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
-
-
-def io_mib() -> dict[str, float]:
-    """Bytes this process passed to read and write calls so far (Linux), in MiB.
-
-    SQLite reads and writes pages with such calls, so this counts page-cache
-    misses, WAL frames and checkpoints, whether or not the disk was touched.
-    """
-    try:
-        with open("/proc/self/io", encoding="ascii") as io:
-            fields = dict(line.split(":") for line in io)
-    except OSError:
-        return {}
-    return {"read_mib": int(fields["rchar"]) / 2**20, "written_mib": int(fields["wchar"]) / 2**20}
-
-
 def child(name: str, path: Path, batch_size: int, traced: bool) -> dict[str, Any]:
     """Run one contender once, timed: the body of the child process."""
     with CONTENDERS[name](path, batch_size) as work:
         gc.collect()
-        rss_before = peak_rss_mib()
-        if traced:
-            tracemalloc.start()
-        cpu, io = resource.getrusage(resource.RUSAGE_SELF), io_mib()
-        t0 = time.perf_counter()
-        result = work()
-        seconds = time.perf_counter() - t0
-        cpu_after, io_after = resource.getrusage(resource.RUSAGE_SELF), io_mib()
-        if traced:
-            result["tracemalloc_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
-            tracemalloc.stop()
-        result.update(seconds=seconds, rss_before_mib=rss_before, rss_peak_mib=peak_rss_mib())
+        rss_before = rss_mib("VmHWM")
+        io_before = io_mib()
+        with measured(traced) as run:
+            result = work()
+        io_after = io_mib()
+        if run.tracemalloc_peak_mib is not None:
+            result["tracemalloc_peak_mib"] = run.tracemalloc_peak_mib
+        result.update(seconds=run.seconds, rss_before_mib=rss_before, rss_peak_mib=rss_mib("VmHWM"))
         result.update(
-            user_s=cpu_after.ru_utime - cpu.ru_utime,
-            system_s=cpu_after.ru_stime - cpu.ru_stime,
-            **{k: v - io[k] for k, v in io_after.items()},
+            user_s=run.user_s,
+            system_s=run.system_s,
+            **{k: v - io_before[k] for k, v in io_after.items()},
         )
     with closing(sqlite3.connect(path)) as conn:
         result["leads"] = conn.execute("SELECT count(*) FROM leads").fetchone()[0]
     return result
 
 
-def run_child(name: str, path: Path, batch_size: int, traced: bool = False) -> dict[str, Any]:
+def run_contender(name: str, path: Path, batch_size: int, traced: bool = False) -> dict[str, Any]:
     """``child`` in a fresh interpreter: its own imports, memory and SQLite page cache."""
-    command = [sys.executable, __file__, "--child", name, "--db", str(path)]
-    command += ["--batch-size", str(batch_size)] + (["--tracemalloc"] if traced else [])
     os.sync()  # the copies' and the last run's writes on disk first, not during this run
     load = os.getloadavg()
     print(
@@ -685,8 +575,8 @@ def run_child(name: str, path: Path, batch_size: int, traced: bool = False) -> d
         f" {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ...",
         flush=True,
     )
-    done = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    flags = ["--db", str(path), "--batch-size", str(batch_size)]
+    result = run_child(__file__, name, *flags, *(["--tracemalloc"] if traced else []))
     result["leads_per_s"] = result["leads"] / result["seconds"]
     result["loadavg"] = load
     print(
@@ -697,9 +587,7 @@ def run_child(name: str, path: Path, batch_size: int, traced: bool = False) -> d
     return result
 
 
-def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """The run with the median seconds (the lower one of the middle two)."""
-    return sorted(runs, key=lambda r: r["seconds"])[(len(runs) - 1) // 2]
+by_seconds = operator.itemgetter("seconds")
 
 
 # --- checking the results ------------------------------------------------------------------
@@ -762,28 +650,6 @@ def sweep_again(path: Path, batch_size: int) -> int:
 # --- query plans ---------------------------------------------------------------------------
 
 
-@contextmanager
-def traced(conn: sqlite3.Connection) -> Iterator[list[str]]:
-    """The statements ``conn`` runs meanwhile (expanded: values inlined)."""
-    seen: list[str] = []
-    conn.set_trace_callback(seen.append)
-    try:
-        yield seen
-    finally:
-        conn.set_trace_callback(None)
-
-
-def plan(conn: sqlite3.Connection, sql: str, params: dict[str, Any] | None = None) -> list[str]:
-    """``EXPLAIN QUERY PLAN`` as indented lines."""
-    rows = conn.execute("EXPLAIN QUERY PLAN " + sql, params or {}).fetchall()
-    depth: dict[int, int] = {0: -1}
-    lines = []
-    for node, parent, _, detail in rows:
-        depth[node] = depth.get(parent, -1) + 1
-        lines.append("  " * depth[node] + detail)
-    return lines
-
-
 class _RollBack(Exception):
     pass
 
@@ -805,7 +671,9 @@ def query_plans(path: Path, batch_size: int) -> dict[str, list[str]]:
         try:
             with store.unit_of_work() as uow:
                 with traced(conn) as seen:
-                    uow.leads.age_batch(org.id, cutoffs, after=None, size=batch_size)
+                    uow.leads.age_batch(
+                        org.id, cutoffs, after=None, size=batch_size, new_id=cl_new_id
+                    )
                 for n, sql in enumerate(seen, 1):
                     text = " ".join(sql.split())
                     lines = plan(conn, text)
@@ -829,11 +697,165 @@ def print_plans(plans: dict[str, list[str]]) -> None:
             print(f"   {line}")
 
 
+# --- the run, step by step ----------------------------------------------------------------
+
+
+def load_files(where: Path, args: argparse.Namespace) -> tuple[dict[str, Any], Path, Path]:
+    """The leads' file and the loops' (the same one unless ``--loop-leads`` is smaller), checked."""
+    source = where / "leads.db"
+    data = {"main": build(source, args.leads, args)}
+    loop_source = source
+    if loop_size(args) < args.leads:
+        loop_source = where / "loop-leads.db"
+        data["loop"] = build(loop_source, loop_size(args), args)
+    for name, facts in data.items():
+        checks = facts["checks"]
+        print(
+            f"check ({name}), every row: {common.listed(checks['full'])};"
+            f" {checks['sample']} leads read back against what was inserted and"
+            f" age(lead, updated_at): {len(checks['sample_mismatches'])} differ"
+            + (" -> ok" if load_ok(facts) else " -> MISMATCH")
+        )
+    print(f"stored status: {common.listed(data['main']['stored_status'], ',')}")
+    return data, source, loop_source
+
+
+@attrs.frozen
+class Runs:
+    """Every contender's runs, and the files they left to check."""
+
+    rounds: dict[str, list[dict[str, Any]]]  # ours and by hand, round by round
+    base: dict[str, Any]  # by hand's median run
+    mine: dict[str, Any]  # ours' median run
+    mine_small: dict[str, Any]  # ours on the loops' file (``mine`` when that is the same file)
+    per_lead: dict[str, Any]
+    batched: dict[str, Any]
+    traced: dict[str, Any] | None
+    files: dict[str, Path]
+
+    @property
+    def shared(self) -> bool:
+        """The loops swept the same leads as ours."""
+        return self.mine_small is self.mine
+
+
+def run_rounds(
+    where: Path, source: Path, args: argparse.Namespace
+) -> dict[str, list[dict[str, Any]]]:
+    """By hand then ours, each on a fresh copy of ``source``, ``--rounds`` times."""
+    rounds: dict[str, list[dict[str, Any]]] = {"by_hand": [], "ours": []}
+    for n in range(args.rounds):
+        # Baseline first in each round: ours gets the warmer machine, not the cooler one.
+        for name in rounds:
+            path = where / (f"{name}.db" if n == 0 else f"{name}-{n}.db")
+            rounds[name].append(run_contender(name, copy_db(source, path), args.batch_size))
+            if n:
+                path.unlink()  # the first round's files are the ones checked
+    return rounds
+
+
+def run_all(where: Path, source: Path, loop_source: Path, args: argparse.Namespace) -> Runs:
+    """Ours and by hand ``--rounds`` times, alternately; then the traced run and the loops."""
+    size = args.batch_size
+    shared = loop_source == source  # the loops sweep the same leads as ours
+    copies = [("loop_per_lead", loop_source), ("loop", loop_source)]
+    copies += [] if shared else [("ours_loop_size", loop_source)]
+    copies += [("ours_traced", source)] if args.tracemalloc_run else []
+    files = {name: copy_db(src, where / f"{name}.db") for name, src in copies}
+    rounds = run_rounds(where, source, args)
+    files.update({name: where / f"{name}.db" for name in rounds})
+    base, mine = median_run(rounds["by_hand"], by_seconds), median_run(rounds["ours"], by_seconds)
+    files.setdefault("ours_loop_size", files["ours"])
+    traced = None
+    if args.tracemalloc_run:
+        traced = run_contender("ours", files["ours_traced"], size, traced=True)
+    per_lead = run_contender("loop_per_lead", files["loop_per_lead"], size)
+    mine_small = mine if shared else run_contender("ours", files["ours_loop_size"], size)
+    batched = run_contender("loop", files["loop"], size)
+    return Runs(rounds, base, mine, mine_small, per_lead, batched, traced, files)
+
+
+def check_all(files: dict[str, Path], args: argparse.Namespace) -> dict[str, Any]:
+    """The contenders' files agree, ours' leads are aged right, a second sweep changes nothing."""
+    print("checking ...", flush=True)
+    loop_n = loop_size(args)
+    return {
+        "differ": {
+            f"ours vs by hand ({args.leads:,} leads)": differences(files["ours"], files["by_hand"]),
+            f"ours vs loop, a unit of work per lead ({loop_n:,} leads)": differences(
+                files["ours_loop_size"], files["loop_per_lead"]
+            ),
+            f"ours vs loop, batched ({loop_n:,} leads)": differences(
+                files["ours_loop_size"], files["loop"]
+            ),
+        },
+        "sample": sample_after(files["ours"], SAMPLE),
+        "second_sweep_changed": sweep_again(files["ours_loop_size"], args.batch_size),
+    }
+
+
+def results_of(runs: Runs, size: int) -> dict[str, dict[str, Any]]:
+    """The table's rows: each contender's run (the median one for ours and by hand)."""
+    results = {
+        "contactlog_core sweep": runs.mine,
+        "sqlite3 by hand": runs.base,
+        "loop, unit of work per lead": runs.per_lead,
+        f"loop, {size:,} per unit of work": runs.batched,
+    }
+    if not runs.shared:
+        results["contactlog_core, on the loops' file"] = runs.mine_small
+    return results
+
+
+def ratios_of(runs: Runs) -> dict[str, float]:
+    """Ours over by hand in seconds; ours over each loop in leads/s, at both sizes."""
+    per_lead, batched = runs.per_lead["leads_per_s"], runs.batched["leads_per_s"]
+    return {
+        "ours_over_sql_seconds": runs.mine["seconds"] / runs.base["seconds"],
+        "ours_over_loop_per_s": runs.mine["leads_per_s"] / per_lead,
+        "ours_over_loop_per_s_same_size": runs.mine_small["leads_per_s"] / per_lead,
+        "ours_over_batched_loop_per_s": runs.mine["leads_per_s"] / batched,
+        "ours_over_batched_loop_per_s_same_size": runs.mine_small["leads_per_s"] / batched,
+    }
+
+
+def meets_targets(runs: Runs, ratios: dict[str, float]) -> dict[str, bool]:
+    return {
+        "sql": ratios["ours_over_sql_seconds"] <= TARGET_SQL,
+        "loop": ratios["ours_over_loop_per_s_same_size"] >= TARGET_LOOP,
+        "loop_batched": ratios["ours_over_batched_loop_per_s_same_size"] >= TARGET_LOOP,
+        "memory": runs.mine["rss_peak_mib"] < TARGET_RSS_MIB,
+    }
+
+
 # --- reporting -----------------------------------------------------------------------------
 
 
-def verdict(ok: bool) -> str:
-    return "ok" if ok else "MISS"
+def print_sweep(
+    args: argparse.Namespace,
+    results: dict[str, dict[str, Any]],
+    final_status: dict[str, int],
+    plans: dict[str, list[str]],
+) -> None:
+    """What was swept, with which settings, what moved, and the statements' plans."""
+    print(
+        f"\nsweep at {NOW.isoformat()} ({TIMEZONE}, default AgingPolicy), statuses written"
+        f" {args.stale_days:g} days before; batch size {args.batch_size:,};"
+        f" ANALYZE {'ran' if args.analyze else 'not run'}"
+    )
+    for name, key in (
+        ("contactlog_core sweep", "pragmas"),
+        ("contactlog_core sweep, while sweeping", "pragmas_sweeping"),
+        ("sqlite3 by hand", "pragmas"),
+    ):
+        pragmas = results[name.split(",")[0]].get(key) or {}
+        print(f"pragmas ({name}): {common.listed(pragmas, sep='=') or '(one batch: not read)'}")
+    mine = results["contactlog_core sweep"]
+    print(f"ours moved: {common.listed(mine['transitions'], ',')} in {mine['batches']:,} batches")
+    print(f"status after: {common.listed(final_status, ',')}")
+    print("\n=== EXPLAIN QUERY PLAN (before the sweep, first batch's parameters) ===")
+    print_plans(plans)
+    print()
 
 
 def table(
@@ -862,17 +884,69 @@ def table(
     return "\n".join(lines)
 
 
+def print_table(runs: Runs, results: dict[str, dict[str, Any]]) -> None:
+    if len(runs.rounds["ours"]) > 1:
+        for name, label in (("by_hand", "sqlite3 by hand"), ("ours", "contactlog_core sweep")):
+            seconds = ", ".join(f"{r['seconds']:.2f}" for r in runs.rounds[name])
+            print(f"{label}, seconds by round: {seconds} (the table shows the median run)")
+    print(table(results, runs.base, runs.per_lead, runs.batched))
+    print(
+        "vs SQL = seconds / hand-written's seconds (> 1 = slower); vs loop = leads/s / the"
+        " per-lead loop's leads/s, vs batched = / the batched loop's (> 1 = faster); load ="
+        " 1-minute load average before the run; peak RSS = VmHWM of the contender's own"
+        " process; user/sys = its CPU seconds; read/written = bytes through read/write calls"
+    )
+
+
+def also_at_full_size(runs: Runs, args: argparse.Namespace, ratio: float) -> str:
+    """When the loops had a smaller file, ours' median on the full one against them, for scale."""
+    return "" if runs.shared else f"; ours' median at {args.leads:,} leads: {ratio:.1f}x"
+
+
+def print_targets(args: argparse.Namespace, runs: Runs, ratios: dict[str, float]) -> None:
+    """Each target, read as the docstring says, with its verdict."""
+    met = meets_targets(runs, ratios)
+    loop_n, per_lead = loop_size(args), runs.per_lead["leads_per_s"]
+    print(
+        f"ours / hand-written SQL: {ratios['ours_over_sql_seconds']:.2f}x the time at"
+        f" {args.leads:,} leads  {common.verdict(met['sql'])} (target <= {TARGET_SQL})"
+    )
+    n = len(runs.rounds["ours"])
+    ours_said = f"ours' median of {n}" if runs.shared else "ours on the loops' file"
+    print(
+        f"ours / loop with a unit of work per lead, both on {loop_n:,} leads:"
+        f" {ratios['ours_over_loop_per_s_same_size']:.1f}x the throughput ({ours_said}"
+        f" {runs.mine_small['leads_per_s']:,.0f} leads/s, the loop {per_lead:,.0f})"
+        f"  {common.verdict(met['loop'])} (target >= {TARGET_LOOP:.0f})"
+        + also_at_full_size(runs, args, ratios["ours_over_loop_per_s"])
+    )
+    if runs.shared and n > 1:
+        each = ", ".join(f"{r['leads_per_s'] / per_lead:.1f}x" for r in runs.rounds["ours"])
+        print(f"  each run of ours against it, in order: {each}")
+    print(
+        f"ours / loop batched by hand ({args.batch_size:,} leads per unit of work), both on"
+        f" {loop_n:,} leads: {ratios['ours_over_batched_loop_per_s_same_size']:.1f}x the"
+        f" throughput (the loop at {runs.batched['leads_per_s']:,.0f} leads/s)"
+        f"  {common.verdict(met['loop_batched'])} (the same target read against it)"
+        + also_at_full_size(runs, args, ratios["ours_over_batched_loop_per_s"])
+    )
+    traced_peak = ""
+    if runs.traced is not None:
+        traced_peak = f", tracemalloc peak {runs.traced['tracemalloc_peak_mib']:.1f} MiB"
+    print(
+        f"ours, memory: peak RSS {runs.mine['rss_peak_mib']:.0f} MiB (before the sweep"
+        f" {runs.mine['rss_before_mib']:.0f} MiB){traced_peak}  {common.verdict(met['memory'])}"
+        f" (target < {TARGET_RSS_MIB:.0f} MiB at 1M)"
+    )
+
+
 def print_checks(checks: dict[str, Any]) -> bool:
     """Print every check; True when all hold."""
     ok = True
     for name, found in checks["differ"].items():
         good = not any(found.values())
         ok &= good
-        print(
-            f"check, {name}: "
-            + ", ".join(f"{k} {v}" for k, v in found.items())
-            + (" -> ok" if good else " -> DIFFER")
-        )
+        print(f"check, {name}: {common.listed(found)}" + (" -> ok" if good else " -> DIFFER"))
     sample = checks["sample"]
     good = not sample["mismatches"]
     ok &= good
@@ -894,7 +968,7 @@ def print_checks(checks: dict[str, Any]) -> bool:
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser = common.parser_for(__doc__)
     parser.add_argument("--leads", type=int, default=1_000_000, help="leads in the organisation")
     parser.add_argument(
         "--loop-leads",
@@ -908,12 +982,12 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--stale-days", type=float, default=2.0, help="days since the sweep that wrote the statuses"
     )
-    parser.add_argument("--dir", type=Path, default=None, help="where the database files go")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the JSON")
+    common.add_dir(parser)
+    common.add_out(parser, "leads")
     parser.add_argument(
         "--rounds", type=int, default=3, help="runs of ours and the hand-written SQL, alternately"
     )
-    parser.add_argument("--quick", action="store_true", help="tiny sizes, for a CI smoke run")
+    common.add_quick(parser)
     parser.add_argument("--analyze", action="store_true", help="run ANALYZE after the load")
     parser.add_argument(
         "--no-tracemalloc",
@@ -939,190 +1013,54 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+def loop_size(args: argparse.Namespace) -> int:
+    """How many leads the loops sweep: never more than ours (their file is a prefix of ours)."""
+    return min(args.loop_leads, args.leads)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     if args.child is not None:
         print(json.dumps(child(args.child, args.db, args.batch_size, args.tracemalloc)))
         return 0
-    facts = machine()
-    print(
-        f"Python {facts['python']}, SQLite {facts['sqlite']}, {facts['cpu_count']} CPUs, "
-        f"files in {args.dir or 'a temp dir'}"
-    )
-    loop_n = min(args.loop_leads, args.leads)
-    with workdir(args.dir, "bench-leads-") as where:
-        source = where / "leads.db"
-        data = {"main": build(source, args.leads, args)}
-        loop_source = source
-        if loop_n < args.leads:
-            loop_source = where / "loop-leads.db"
-            data["loop"] = build(loop_source, loop_n, args)
-        for name, facts_ in data.items():
-            print(
-                f"check ({name}), every row: "
-                + ", ".join(f"{k} {v}" for k, v in facts_["checks"]["full"].items())
-                + f"; {facts_['checks']['sample']} leads read back against what was inserted"
-                f" and age(lead, updated_at): {len(facts_['checks']['sample_mismatches'])} differ"
-                + (" -> ok" if load_ok(facts_) else " -> MISMATCH")
-            )
-        print(
-            "stored status: "
-            + ", ".join(f"{k} {v:,}" for k, v in data["main"]["stored_status"].items())
-        )
+    facts = common.machine()
+    print(common.machine_line(facts, common.files_in(args.dir)))
+    with common.workdir(args.dir, "bench-leads-") as where:
+        data, source, loop_source = load_files(where, args)
         plans = query_plans(source, args.batch_size)
-        size = args.batch_size
-        shared = loop_source == source  # the loops sweep the same leads as ours
-        copies = [("loop_per_lead", loop_source), ("loop", loop_source)]
-        copies += [] if shared else [("ours_loop_size", loop_source)]
-        copies += [("ours_traced", source)] if args.tracemalloc_run else []
-        files = {name: copy_db(src, where / f"{name}.db") for name, src in copies}
-        runs: dict[str, list[dict[str, Any]]] = {"by_hand": [], "ours": []}
-        for n in range(args.rounds):
-            # Baseline first in each round: ours gets the warmer machine, not the cooler one.
-            for name in runs:
-                path = where / (f"{name}.db" if n == 0 else f"{name}-{n}.db")
-                runs[name].append(run_child(name, copy_db(source, path), size))
-                if n:
-                    path.unlink()  # the first round's files are the ones checked
-        files.update({name: where / f"{name}.db" for name in runs})
-        base, mine = median_run(runs["by_hand"]), median_run(runs["ours"])
-        files.setdefault("ours_loop_size", files["ours"])
-        traced = None
-        if args.tracemalloc_run:
-            traced = run_child("ours", files["ours_traced"], size, traced=True)
-        per_lead = run_child("loop_per_lead", files["loop_per_lead"], size)
-        mine_small = mine if shared else run_child("ours", files["ours_loop_size"], size)
-        batched = run_child("loop", files["loop"], size)
-        print("checking ...", flush=True)
-        checks = {
-            "differ": {
-                f"ours vs by hand ({args.leads:,} leads)": differences(
-                    files["ours"], files["by_hand"]
-                ),
-                f"ours vs loop, a unit of work per lead ({loop_n:,} leads)": differences(
-                    files["ours_loop_size"], files["loop_per_lead"]
-                ),
-                f"ours vs loop, batched ({loop_n:,} leads)": differences(
-                    files["ours_loop_size"], files["loop"]
-                ),
-            },
-            "sample": sample_after(files["ours"], SAMPLE),
-            "second_sweep_changed": sweep_again(files["ours_loop_size"], size),
-        }
-        final_status = status_counts(files["ours"])
-
-    results = {
-        "contactlog_core sweep": mine,
-        "sqlite3 by hand": base,
-        "loop, unit of work per lead": per_lead,
-        f"loop, {size:,} per unit of work": batched,
-    }
-    if mine_small is not mine:
-        results["contactlog_core, on the loops' file"] = mine_small
-    vs_sql = mine["seconds"] / base["seconds"]
-    vs_loop = mine["leads_per_s"] / per_lead["leads_per_s"]
-    vs_loop_same = mine_small["leads_per_s"] / per_lead["leads_per_s"]
-    vs_batched = mine["leads_per_s"] / batched["leads_per_s"]
-    vs_batched_same = mine_small["leads_per_s"] / batched["leads_per_s"]
-    rss = mine["rss_peak_mib"]
-    print(
-        f"\nsweep at {NOW.isoformat()} ({TIMEZONE}, default AgingPolicy), statuses written"
-        f" {args.stale_days:g} days before; batch size {args.batch_size:,};"
-        f" ANALYZE {'ran' if args.analyze else 'not run'}"
-    )
-    for name, key in (
-        ("contactlog_core sweep", "pragmas"),
-        ("contactlog_core sweep, while sweeping", "pragmas_sweeping"),
-        ("sqlite3 by hand", "pragmas"),
-    ):
-        pragmas = results[name.split(",")[0]].get(key) or {}
-        said = ", ".join(f"{k}={v}" for k, v in pragmas.items()) or "(one batch: not read)"
-        print(f"pragmas ({name}): {said}")
-    print(
-        "ours moved: "
-        + ", ".join(f"{k} {v:,}" for k, v in mine["transitions"].items())
-        + f" in {mine['batches']:,} batches"
-    )
-    print("status after: " + ", ".join(f"{k} {v:,}" for k, v in final_status.items()))
-    print("\n=== EXPLAIN QUERY PLAN (before the sweep, first batch's parameters) ===")
-    print_plans(plans)
-    print()
-    if args.rounds > 1:
-        for name, label in (("by_hand", "sqlite3 by hand"), ("ours", "contactlog_core sweep")):
-            seconds = ", ".join(f"{r['seconds']:.2f}" for r in runs[name])
-            print(f"{label}, seconds by round: {seconds} (the table shows the median run)")
-    print(table(results, base, per_lead, batched))
-    print(
-        "vs SQL = seconds / hand-written's seconds (> 1 = slower); vs loop = leads/s / the"
-        " per-lead loop's leads/s, vs batched = / the batched loop's (> 1 = faster); load ="
-        " 1-minute load average before the run; peak RSS = VmHWM of the contender's own"
-        " process; user/sys = its CPU seconds; read/written = bytes through read/write calls"
-    )
-    print(
-        f"ours / hand-written SQL: {vs_sql:.2f}x the time at {args.leads:,} leads"
-        f"  {verdict(vs_sql <= TARGET_SQL)} (target <= {TARGET_SQL})"
-    )
-    ours_said = f"ours' median of {len(runs['ours'])}" if shared else "ours on the loops' file"
-    also = "" if shared else f"; ours' median at {args.leads:,} leads: {vs_loop:.1f}x"
-    print(
-        f"ours / loop with a unit of work per lead, both on {loop_n:,} leads:"
-        f" {vs_loop_same:.1f}x the throughput ({ours_said} {mine_small['leads_per_s']:,.0f}"
-        f" leads/s, the loop {per_lead['leads_per_s']:,.0f})"
-        f"  {verdict(vs_loop_same >= TARGET_LOOP)} (target >= {TARGET_LOOP:.0f}){also}"
-    )
-    if shared and len(runs["ours"]) > 1:
-        each = ", ".join(f"{r['leads_per_s'] / per_lead['leads_per_s']:.1f}x" for r in runs["ours"])
-        print(f"  each run of ours against it, in order: {each}")
-    also = "" if shared else f"; ours' median at {args.leads:,} leads: {vs_batched:.1f}x"
-    print(
-        f"ours / loop batched by hand ({size:,} leads per unit of work), both on {loop_n:,}"
-        f" leads: {vs_batched_same:.1f}x the throughput (the loop at"
-        f" {batched['leads_per_s']:,.0f} leads/s)  {verdict(vs_batched_same >= TARGET_LOOP)}"
-        f" (the same target read against it){also}"
-    )
-    traced_peak = (
-        "" if traced is None else f", tracemalloc peak {traced['tracemalloc_peak_mib']:.1f} MiB"
-    )
-    print(
-        f"ours, memory: peak RSS {rss:.0f} MiB (before the sweep {mine['rss_before_mib']:.0f} MiB)"
-        f"{traced_peak}  {verdict(rss < TARGET_RSS_MIB)} (target < {TARGET_RSS_MIB:.0f} MiB at 1M)"
-    )
+        runs = run_all(where, source, loop_source, args)
+        checks = check_all(runs.files, args)
+        final_status = status_counts(runs.files["ours"])
+    results = results_of(runs, args.batch_size)
+    ratios = ratios_of(runs)
+    print_sweep(args, results, final_status, plans)
+    print_table(runs, results)
+    print_targets(args, runs, ratios)
     checks_ok = print_checks(checks) and all(load_ok(d) for d in data.values())
-    flags = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
-    report = {
-        "machine": facts,
-        "flags": flags,
-        "now": NOW.isoformat(),
-        "data": data,
-        "targets": {
-            "ours_over_sql_seconds": TARGET_SQL,
-            "ours_over_loop_per_s": TARGET_LOOP,
-            "peak_rss_mib": TARGET_RSS_MIB,
+    print()
+    common.write_report(
+        args.out,
+        {
+            "machine": facts,
+            "flags": common.flags_of(args),
+            "now": NOW.isoformat(),
+            "data": data,
+            "targets": {
+                "ours_over_sql_seconds": TARGET_SQL,
+                "ours_over_loop_per_s": TARGET_LOOP,
+                "peak_rss_mib": TARGET_RSS_MIB,
+            },
+            "results": results,
+            "rounds": runs.rounds,
+            "traced": runs.traced,
+            "ratios": ratios,
+            "meets_targets": meets_targets(runs, ratios),
+            "status_after": final_status,
+            "plans": plans,
+            "checks": checks,
+            "checks_ok": checks_ok,
         },
-        "results": results,
-        "rounds": runs,
-        "traced": traced,
-        "ratios": {
-            "ours_over_sql_seconds": vs_sql,
-            "ours_over_loop_per_s": vs_loop,
-            "ours_over_loop_per_s_same_size": vs_loop_same,
-            "ours_over_batched_loop_per_s": vs_batched,
-            "ours_over_batched_loop_per_s_same_size": vs_batched_same,
-        },
-        "meets_targets": {
-            "sql": vs_sql <= TARGET_SQL,
-            "loop": vs_loop_same >= TARGET_LOOP,
-            "loop_batched": vs_batched_same >= TARGET_LOOP,
-            "memory": rss < TARGET_RSS_MIB,
-        },
-        "status_after": final_status,
-        "plans": plans,
-        "checks": checks,
-        "checks_ok": checks_ok,
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\nwritten to {args.out}")
+    )
     if not checks_ok:
         print("CHECKS FAILED: the contenders do not agree, or the data is not what it should be")
     return 0 if checks_ok else 1

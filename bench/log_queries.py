@@ -15,8 +15,8 @@ No audit events are loaded: the read path does not touch them. Then it is
 **checked**: every row against the backfill rules of migration 0002 (in SQL,
 with the library's functions registered), and for ~200 logs ``app.logs.get``
 against what was inserted, the stored derived columns against what the store
-itself would write for the log it read (``rows.log_params``,
-``rows.follow_up_params``), and ``app.logs.list`` rows against
+itself would write for the log it read (``logs.log_params``,
+``logs.follow_up_params``), and ``app.logs.list`` rows against
 ``query_rules.summary`` of the same logs. ``ANALYZE`` runs after the load
 (``--no-analyze`` to skip it); the output says which.
 
@@ -45,13 +45,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
 import gc
-import json
 import random
 import re
 import sqlite3
-import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -59,43 +56,39 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import _common as common
 import attrs
 import pendulum
-from _common import connect, finish_load, machine, micros_of, read_pragmas, workdir
+from _data import DAY_US, SEED, STAFF_NAMES, add_staff, folded, keyed, micros_of, pick
+from _measure import stats_ms
+from _sqlite import (
+    LOAD_BATCH,
+    LOAD_CACHE_KIB,
+    Loaded,
+    bulk_load,
+    connect,
+    explain_each,
+    read_pragmas,
+    require_staff,
+    traced,
+)
 
 import contactlog_core as cl
 from contactlog_core.adapters.sqlite import SqliteStore
-from contactlog_core.adapters.sqlite import rows as store_rows
+from contactlog_core.adapters.sqlite import logs as store_rows
 from contactlog_core.domain.logs import query_rules
 from contactlog_core.domain.logs.queries import Badges
 from contactlog_core.domain.shared.text import fold, name_key, name_words
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_OUT = HERE / "results" / "log_queries.json"
 TARGET_MS = 20.0
 TARGET_GROUPS = ("list", "search", "badges")
 NOW = pendulum.datetime(2026, 11, 2, 12, tz="UTC")
 SPAN = dt.timedelta(days=730)  # logs were created over the two years before NOW
-LOAD_BATCH = 100_000
-LOAD_CACHE_KIB = 262_144  # the loader connection's cache_size (only while loading)
 SAMPLE = 200
-SEED = 20261102
 PRAGMAS = ("journal_mode", "synchronous", "foreign_keys", "cache_size", "page_size")
 
 _WORD = re.compile(r"\w+")
 
-STAFF_NAMES = (
-    "Alice Smith", "Élodie Dubois", "José Álvarez", "Zoë Brontë", "Søren Kierkegaard",
-    "Anne-Marie O'Neil", "Ngozi Okonkwo", "François Lefèvre", "Jürgen Müller", "Chloé Martin",
-    "Łukasz Nowak", "Siobhán Ní Bhriain", "Mohammed Al-Farsi", "Priya Patel", "Wei Zhang",
-    "Björn Andersson", "Inés García", "Marta Kowalska", "Oliver Brown", "Amelia Jones",
-    "Noah Williams", "Isla Taylor", "Harry Davies", "Ava Evans", "Jack Thomas",
-    "Mia Roberts", "George Johnson", "Emily Walker", "Leo Wright", "Grace Robinson",
-    "Aoife Ó Súilleabháin", "Renée Château", "Dvořák Antonín", "Çağla Şahin", "Niamh Kelly",
-    "Ahmed Hassan", "Fatima Begum", "Ravi Sharma", "Sophie Green", "Ella Hall",
-    "Thomas Wood", "Ruby Clarke", "Oscar Hughes", "Lily Edwards", "Charlie Turner",
-    "Freya Hill", "Alfie Moore", "Poppy Cooper", "Hélène Côté", "Ümit Öztürk",
-)  # fmt: skip
 SUBJECTS = (
     "Absence", "Late arrival", "Bus route", "Pick-up times", "Dinner money", "Uniform",
     "School trip", "Medical appointment", "Allergy update", "Change of address",
@@ -119,7 +112,6 @@ CHANNELS = ("phone", "email", "in_person", "letter", "sms", "other")
 
 
 NOW_US = micros_of(NOW)
-DAY_US = 86_400 * 10**6
 
 
 # --- the data set --------------------------------------------------------------------------
@@ -137,33 +129,9 @@ class World:
 
 def seed_world(app: cl.ContactLogApp) -> World:
     org = app.organisations.create("Northfield Academy Trust", timezone="Europe/London")
-    ids, names, actors = [], {}, {}
-    for i, name in enumerate(STAFF_NAMES):
-        role = "school_admin" if i % 10 == 0 else "office_admin"
-        staff = app.staff.add(org.id, name=name, role=role)
-        ids.append(staff.id)
-        names[staff.id] = name
-        actors[staff.id] = app.actor(staff.id)
-    return World(org.id, tuple(ids), names, actors)
-
-
-@functools.cache
-def subject_key(subject: str) -> str:
-    return fold(subject)
-
-
-@functools.cache
-def staff_key(name: str) -> str:
-    return name_key(name)
-
-
-def pick(rng: random.Random, weighted: Sequence[tuple[str, float]]) -> str:
-    x, total = rng.random(), 0.0
-    for value, weight in weighted:
-        total += weight
-        if x < total:
-            return value
-    return weighted[-1][0]
+    ids = add_staff(app, org.id)
+    names = dict(zip(ids, STAFF_NAMES, strict=True))
+    return World(org.id, tuple(ids), names, {i: app.actor(i) for i in ids})
 
 
 def new_id(rng: random.Random) -> str:
@@ -180,13 +148,7 @@ FOLLOW_UP_COLUMNS = (
     "id", "log_id", "org_id", "position", "due_at", "reason", "assigned_to", "forward_to",
     "priority", "created_at", "done_at", "open",
 )  # fmt: skip
-INSERT_LOG = (
-    f"INSERT INTO logs ({', '.join(LOG_COLUMNS)}) VALUES ({', '.join('?' * len(LOG_COLUMNS))})"
-)
-INSERT_FOLLOW_UP = (
-    f"INSERT INTO follow_ups ({', '.join(FOLLOW_UP_COLUMNS)})"
-    f" VALUES ({', '.join('?' * len(FOLLOW_UP_COLUMNS))})"
-)
+TABLES = {"logs": LOG_COLUMNS, "follow_ups": FOLLOW_UP_COLUMNS}  # in the order they are filled
 
 
 def make_follow_ups(rng: random.Random, world: World, log: dict[str, Any]) -> list[dict[str, Any]]:
@@ -240,12 +202,12 @@ def make_log(
         else f"{FIRST[contact % 10]} {LAST[contact // 10 % 10]}",
         "channel": rng.choice(CHANNELS),
         "subject": subject,
-        "subject_key": subject_key(subject),
+        "subject_key": folded(subject),
         "notes": rng.choice(NOTES),
         "priority": pick(rng, PRIORITIES),
         "status": status,
         "owner": owner,
-        "owner_key": None if owner is None else staff_key(world.names[owner]),
+        "owner_key": None if owner is None else keyed(world.names[owner]),
         "created_by": rng.choice(world.staff_ids),
         "created_at": created,
         "updated_at": updated,
@@ -260,40 +222,17 @@ def make_log(
     return log, follow_ups
 
 
-@attrs.define
-class LoadReport:
-    logs: int = 0
-    follow_ups: int = 0
-    seconds: float = 0.0
-    analyze_seconds: float | None = None
-    sample: list[tuple[dict[str, Any], list[dict[str, Any]]]] = attrs.Factory(list)
+Sampled = tuple[dict[str, Any], list[dict[str, Any]]]  # a log and its follow-ups, as inserted
 
 
-def bulk_load(path: Path, world: World, n: int, analyze: bool) -> LoadReport:
-    """Insert ``n`` logs in transactions of ``LOAD_BATCH``; keep ~``SAMPLE`` of them to check."""
-    rng = random.Random(SEED)
-    keep = set(random.Random(SEED + 1).sample(range(n), min(SAMPLE, n)))
-    report = LoadReport()
-    conn = connect(path)
-    conn.execute(f"PRAGMA cache_size = -{LOAD_CACHE_KIB}")
-    t0 = time.perf_counter()
-    for start in range(0, n, LOAD_BATCH):
-        logs, follow_ups = [], []
-        for i in range(start, min(n, start + LOAD_BATCH)):
-            log, fus = make_log(rng, world, i, n)
-            logs.append(tuple(log[c] for c in LOG_COLUMNS))
-            follow_ups.extend(tuple(f[c] for c in FOLLOW_UP_COLUMNS) for f in fus)
-            if i in keep:
-                report.sample.append((log, fus))
-        conn.execute("BEGIN IMMEDIATE")
-        conn.executemany(INSERT_LOG, logs)
-        conn.executemany(INSERT_FOLLOW_UP, follow_ups)
-        conn.execute("COMMIT")
-        report.logs += len(logs)
-        report.follow_ups += len(follow_ups)
-    report.seconds = time.perf_counter() - t0
-    report.analyze_seconds = finish_load(conn, analyze=analyze)
-    return report
+def load(path: Path, world: World, n: int, analyze: bool) -> Loaded[Sampled]:
+    """Insert ``n`` logs and their follow-ups; keep ~``SAMPLE`` of them to check."""
+
+    def make(rng: random.Random, i: int) -> tuple[Sampled, dict[str, list[dict[str, Any]]]]:
+        log, follow_ups = make_log(rng, world, i, n)
+        return (log, follow_ups), {"logs": [log], "follow_ups": follow_ups}
+
+    return bulk_load(path, n, make, TABLES, sample=SAMPLE, analyze=analyze)
 
 
 # --- checking the load ---------------------------------------------------------------------
@@ -340,9 +279,7 @@ def as_inserted(log: cl.ContactLog) -> tuple[dict[str, Any], list[dict[str, Any]
     return row, fus
 
 
-def sample_checks(
-    app: cl.ContactLogApp, world: World, sample: list[tuple[dict[str, Any], list[dict[str, Any]]]]
-) -> dict[str, Any]:
+def sample_checks(app: cl.ContactLogApp, world: World, sample: list[Sampled]) -> dict[str, Any]:
     """``app.logs.get`` and ``app.logs.list`` against what was inserted: mismatches (want 0)."""
     actor = world.actors[world.staff_ids[0]]
     wrong_get: list[str] = []
@@ -352,7 +289,7 @@ def sample_checks(
         if got != expected or got_fus != fus:
             wrong_get.append(log["id"])
         owner_name = world.names.get(log["owner"] or "")
-        if log["owner_key"] != (None if owner_name is None else name_key(owner_name)):
+        if log["owner_key"] != (None if owner_name is None else keyed(owner_name)):
             wrong_get.append(log["id"])
     wrong_list: list[str] = []
     checked = 0
@@ -476,7 +413,6 @@ def ours_answer(result: Any) -> tuple[Any, ...]:
 
 # --- the hand-written baseline -------------------------------------------------------------
 
-SELECT_STAFF = "SELECT id, org_id, role FROM staff WHERE id = ? AND org_id = ?"
 LIST_ROWS = """
 SELECT l.id, l.subject, l.status, l.priority, l.channel, l.contact_name, l.owner,
        o.name AS owner_name, l.created_at, l.updated_at, l.next_due_at, l.version
@@ -527,8 +463,7 @@ class Baseline:
         conn = self.conn
         conn.execute("BEGIN")
         try:
-            if conn.execute(SELECT_STAFF, (staff_id, self.org_id)).fetchone() is None:
-                raise LookupError(f"no staff {staff_id}")
+            require_staff(conn, staff_id, self.org_id)
             yield conn
         finally:
             conn.execute("COMMIT")
@@ -610,22 +545,7 @@ def baseline_answer(result: Any) -> tuple[Any, ...]:
 # --- measuring -----------------------------------------------------------------------------
 
 
-def percentile(sorted_values: Sequence[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    if not sorted_values:
-        return 0.0
-    k = max(0, min(len(sorted_values) - 1, round(p / 100 * len(sorted_values) + 0.5) - 1))
-    return sorted_values[k]
-
-
-def stats_ms(latencies_ns: list[int]) -> dict[str, float]:
-    ordered = sorted(ns / 1e6 for ns in latencies_ns)
-    return {
-        "p50_ms": percentile(ordered, 50),
-        "p99_ms": percentile(ordered, 99),
-        "mean_ms": statistics.fmean(ordered),
-        "max_ms": ordered[-1],
-    }
+STATS = ("p50_ms", "p99_ms", "mean_ms", "max_ms")
 
 
 @attrs.define
@@ -676,58 +596,20 @@ def run_case(
 # --- query plans ---------------------------------------------------------------------------
 
 
-@contextmanager
-def traced(conn: sqlite3.Connection) -> Iterator[list[str]]:
-    """The statements ``conn`` runs meanwhile (expanded: values inlined)."""
-    seen: list[str] = []
-    conn.set_trace_callback(seen.append)
-    try:
-        yield seen
-    finally:
-        conn.set_trace_callback(None)
-
-
-def plan(conn: sqlite3.Connection, sql: str) -> list[str]:
-    """``EXPLAIN QUERY PLAN`` as indented lines."""
-    rows = conn.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
-    depth: dict[int, int] = {0: -1}
-    lines = []
-    for node, parent, _, detail in rows:
-        depth[node] = depth.get(parent, -1) + 1
-        lines.append("  " * depth[node] + detail)
-    return lines
-
-
-def statement_ms(conn: sqlite3.Connection, sql: str, runs: int = 5) -> float:
-    """The median time of one statement alone, fetching all rows."""
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter_ns()
-        conn.execute(sql).fetchall()
-        times.append(time.perf_counter_ns() - t0)
-    return statistics.median(times) / 1e6
-
-
 def explain(
     store: SqliteStore, call: Callable[[Request], Any], probe: sqlite3.Connection, req: Request
 ) -> list[dict[str, Any]]:
     """The store's statements for ``req``, each with its own time and query plan."""
     with traced(store._connection()) as seen:  # private, but this is a benchmark
         call(req)
-    out = []
-    for sql in seen:
-        if sql.split(None, 1)[0].upper() in ("BEGIN", "COMMIT", "ROLLBACK"):
-            continue
-        text = " ".join(sql.split())
-        out.append({"sql": text, "ms": statement_ms(probe, text), "plan": plan(probe, text)})
-    return out
+    return explain_each(probe, seen)
 
 
 # --- reporting -----------------------------------------------------------------------------
 
 
 def summarise(result: CaseResult) -> dict[str, Any]:
-    ours, base = stats_ms(result.ours_ns), stats_ms(result.base_ns)
+    ours, base = stats_ms(result.ours_ns, STATS), stats_ms(result.base_ns, STATS)
     in_target = result.case.group in TARGET_GROUPS
     return {
         "group": result.case.group,
@@ -751,11 +633,11 @@ def table(summaries: dict[str, dict[str, Any]]) -> str:
     lines = [head, "-" * len(head)]
     for name, s in summaries.items():
         o, b = s["contactlog_core"], s["sqlite3"]
-        verdict = "-" if s["meets_target"] is None else ("ok" if s["meets_target"] else "MISS")
+        said = "-" if s["meets_target"] is None else common.verdict(s["meets_target"])
         lines.append(
             f"{name:<26}{o['p50_ms']:>9.2f}{o['p99_ms']:>8.2f}{b['p50_ms']:>9.2f}"
             f"{b['p99_ms']:>8.2f}{s['ratio_p50']:>6.2f}x{s['ratio_p99']:>6.2f}x"
-            f"  {s['agree']}/{s['reps']:<5}{verdict}"
+            f"  {s['agree']}/{s['reps']:<5}{said}"
         )
     return "\n".join(lines)
 
@@ -776,13 +658,13 @@ def print_plans(plans: dict[str, list[dict[str, Any]]]) -> None:
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser = common.parser_for(__doc__)
     parser.add_argument("--logs", type=int, default=1_000_000, help="logs in the organisation")
     parser.add_argument("--reps", type=int, default=200, help="timed calls per case and side")
     parser.add_argument("--warmup", type=int, default=10, help="untimed calls per case first")
-    parser.add_argument("--dir", type=Path, default=None, help="where the database file goes")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the JSON")
-    parser.add_argument("--quick", action="store_true", help="tiny sizes, for a CI smoke run")
+    common.add_dir(parser, "where the database file goes")
+    common.add_out(parser, "log_queries")
+    common.add_quick(parser)
     parser.add_argument("--no-analyze", dest="analyze", action="store_false", help="skip ANALYZE")
     args = parser.parse_args(argv)
     if args.quick:
@@ -797,23 +679,26 @@ def build(path: Path, args: argparse.Namespace) -> tuple[cl.ContactLogApp, World
     app = cl.ContactLogApp(SqliteStore(path), clock=cl.ManualClock(NOW))
     world = seed_world(app)
     print(f"loading {args.logs:,} logs ...", flush=True)
-    load = bulk_load(path, world, args.logs, args.analyze)
-    analyzed = f"ANALYZE ran ({load.analyze_seconds:.1f} s)" if args.analyze else "ANALYZE not run"
+    loaded = load(path, world, args.logs, args.analyze)
+    logs, follow_ups = loaded.rows["logs"], loaded.rows["follow_ups"]
+    analyzed = (
+        f"ANALYZE ran ({loaded.analyze_seconds:.1f} s)" if args.analyze else "ANALYZE not run"
+    )
     print(
-        f"loaded {load.logs:,} logs and {load.follow_ups:,} follow-ups in {load.seconds:.1f} s"
-        f" ({load.logs / load.seconds:,.0f} logs/s, transactions of {LOAD_BATCH:,} logs,"
+        f"loaded {logs:,} logs and {follow_ups:,} follow-ups in {loaded.seconds:.1f} s"
+        f" ({logs / loaded.seconds:,.0f} logs/s, transactions of {LOAD_BATCH:,} logs,"
         f" loader cache_size=-{LOAD_CACHE_KIB}); {analyzed};"
         f" file {path.stat().st_size / 2**20:,.0f} MiB",
         flush=True,
     )
     full = full_checks(path)
-    sample = sample_checks(app, world, load.sample)
+    sample = sample_checks(app, world, loaded.sample)
     facts = {
-        "logs": load.logs,
-        "follow_ups": load.follow_ups,
-        "load_seconds": load.seconds,
+        "logs": logs,
+        "follow_ups": follow_ups,
+        "load_seconds": loaded.seconds,
         "analyze": args.analyze,
-        "analyze_seconds": load.analyze_seconds,
+        "analyze_seconds": loaded.analyze_seconds,
         "file_mib": path.stat().st_size / 2**20,
         "full_checks": full,
         "sample_checks": sample,
@@ -826,7 +711,7 @@ def report_checks(facts: dict[str, Any]) -> bool:
     bad_rows = sum(full.values())
     print(
         "check, every row against migration 0002's rules: "
-        + ", ".join(f"{k} {v}" for k, v in full.items())
+        + common.listed(full)
         + (" -> ok" if bad_rows == 0 else " -> ROWS DIFFER")
     )
     ok = not sample["get_mismatches"] and not sample["list_mismatches"]
@@ -851,62 +736,75 @@ def distribution(path: Path) -> str:
     return f"data: {statuses}; open follow-ups {open_fus:,}; logs with next_due_at {with_due:,}"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse(argv)
-    facts = machine()
-    print(
-        f"Python {facts['python']}, SQLite {facts['sqlite']}, {facts['cpu_count']} CPUs, "
-        f"files in {args.dir or 'a temp dir'}"
-    )
-    with workdir(args.dir, "bench-log-queries-") as where:
-        path = where / "log_queries.db"
-        app, world, data = build(path, args)
-        checks_ok = report_checks(data)
-        print(distribution(path))
-        store = app.store
-        assert isinstance(store, SqliteStore)
-        base = Baseline(path, world)
-        settings = {
-            "ours": read_pragmas(store._connection(), PRAGMAS),
-            "baseline": read_pragmas(base.conn, PRAGMAS),
-        }
-        for name, pragmas in settings.items():
-            print(f"pragmas ({name}): " + ", ".join(f"{k}={v}" for k, v in pragmas.items()))
-        ours = ours_call(app, world)
-        results = {}
-        try:
-            for case in CASES:
-                results[case.name] = run_case(case, world, ours, base.call, args.reps, args.warmup)
-            summaries = {name: summarise(r) for name, r in results.items()}
-            plans = {
-                name: explain(store, ours, base.conn, results[name].slowest_request())
-                for name, s in summaries.items()
-                if s["contactlog_core"]["p99_ms"] > TARGET_MS
-            }
-        finally:
-            base.close()
-            app.close()
+@attrs.frozen
+class Measured:
+    settings: dict[str, dict[str, Any]]
+    summaries: dict[str, dict[str, Any]]
+    plans: dict[str, list[dict[str, Any]]]  # the cases whose p99 of ours is over target
 
+
+def measure(app: cl.ContactLogApp, world: World, path: Path, args: argparse.Namespace) -> Measured:
+    """Every case on both sides, then the plans of ours' slow ones; closes ``app``."""
+    store = app.store
+    assert isinstance(store, SqliteStore)
+    base = Baseline(path, world)
+    settings = {
+        "ours": read_pragmas(store._connection(), PRAGMAS),
+        "baseline": read_pragmas(base.conn, PRAGMAS),
+    }
+    common.print_pragmas(settings)
+    ours = ours_call(app, world)
+    try:
+        results = {
+            case.name: run_case(case, world, ours, base.call, args.reps, args.warmup)
+            for case in CASES
+        }
+        summaries = {name: summarise(r) for name, r in results.items()}
+        plans = {
+            name: explain(store, ours, base.conn, results[name].slowest_request())
+            for name, s in summaries.items()
+            if s["contactlog_core"]["p99_ms"] > TARGET_MS
+        }
+    finally:
+        base.close()
+        app.close()
+    return Measured(settings, summaries, plans)
+
+
+def print_measured(args: argparse.Namespace, measured: Measured) -> None:
     print(
         f"\n{args.reps} timed calls per case and side (after {args.warmup} untimed),"
         " ms per call; x = ours / baseline (> 1 = ours slower)"
     )
-    print(table(summaries))
-    print_plans(plans)
-    flags = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
-    report = {
-        "machine": facts,
-        "flags": flags,
-        "settings": settings,
-        "data": data,
-        "target_p99_ms": TARGET_MS,
-        "results": summaries,
-        "plans": plans,
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\nwritten to {args.out}")
-    disagree = [n for n, s in summaries.items() if s["agree"] != s["reps"]]
+    print(table(measured.summaries))
+    print_plans(measured.plans)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    facts = common.machine()
+    print(common.machine_line(facts, common.files_in(args.dir)))
+    with common.workdir(args.dir, "bench-log-queries-") as where:
+        path = where / "log_queries.db"
+        app, world, data = build(path, args)
+        checks_ok = report_checks(data)
+        print(distribution(path))
+        measured = measure(app, world, path, args)
+    print_measured(args, measured)
+    print()
+    common.write_report(
+        args.out,
+        {
+            "machine": facts,
+            "flags": common.flags_of(args),
+            "settings": measured.settings,
+            "data": data,
+            "target_p99_ms": TARGET_MS,
+            "results": measured.summaries,
+            "plans": measured.plans,
+        },
+    )
+    disagree = [n for n, s in measured.summaries.items() if s["agree"] != s["reps"]]
     if disagree:
         print(f"ANSWERS DIFFER from the baseline in: {', '.join(disagree)}")
     return 0 if checks_ok and not disagree else 1

@@ -51,17 +51,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import _common as common
 import attrs
 import pendulum
-from _common import connect, machine, micros_of, read_pragmas, workdir
+from _data import micros_of
+from _measure import percentile
+from _sqlite import connect, immediate, read_pragmas, require_staff
 
 import contactlog_core as cl
 from contactlog_core.adapters.sqlite import SqliteStore
 from contactlog_core.domain.shared.text import fold
 from contactlog_core.instants import from_micros
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_OUT = HERE / "results" / "logs.json"
 TARGET = 1.5
 START = pendulum.datetime(2026, 11, 2, 9, tz="UTC")
 DUE = pendulum.datetime(2026, 12, 1, 9, tz="UTC")
@@ -92,14 +93,6 @@ def workload(n: int, offset: int = 0) -> list[LogSpec]:
     ]
 
 
-def percentile(sorted_ns: Sequence[int], p: float) -> float:
-    """Nearest-rank percentile, in microseconds."""
-    if not sorted_ns:
-        return 0.0
-    k = max(0, min(len(sorted_ns) - 1, round(p / 100 * len(sorted_ns) + 0.5) - 1))
-    return sorted_ns[k] / 1000
-
-
 def summary(latencies_ns: list[int], count: int) -> dict[str, float]:
     """Throughput from the summed per-call times, and the p50/p99 per call."""
     ordered = sorted(latencies_ns)
@@ -108,8 +101,8 @@ def summary(latencies_ns: list[int], count: int) -> dict[str, float]:
         "count": count,
         "seconds": seconds,
         "per_s": count / seconds if seconds else 0.0,
-        "p50_us": percentile(ordered, 50),
-        "p99_us": percentile(ordered, 99),
+        "p50_us": percentile(ordered, 50) / 1000,
+        "p99_us": percentile(ordered, 99) / 1000,
     }
 
 
@@ -167,7 +160,6 @@ def ours_pragmas(ours: Ours) -> dict[str, Any]:
 
 # --- the hand-written baseline -------------------------------------------------------------
 
-SELECT_STAFF = "SELECT id, org_id, role FROM staff WHERE id = ? AND org_id = ?"
 # The derived columns of migration 0002 are written as the store writes them: the
 # owner's name key by a sub-select on staff, the folded subject and the next due
 # instant computed in Python.
@@ -230,22 +222,13 @@ class Baseline:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        """One ``BEGIN IMMEDIATE ... COMMIT``, the actor checked first as the store does."""
+        with immediate(self.conn) as conn:
+            require_staff(conn, self.staff_id, self.org_id)
             yield conn
-            conn.execute("COMMIT")
-        finally:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-
-    def check_staff(self, conn: sqlite3.Connection) -> None:
-        if conn.execute(SELECT_STAFF, (self.staff_id, self.org_id)).fetchone() is None:
-            raise LookupError(f"no staff {self.staff_id}")
 
     def record(self, spec: LogSpec) -> str:
         with self.transaction() as conn:
-            self.check_staff(conn)
             now = self.now()
             log_id = uuid.uuid4().hex
             due = None if spec.follow_up_reason is None else micros_of(DUE)
@@ -264,43 +247,50 @@ class Baseline:
             )
             follow_ups = []
             if spec.follow_up_reason is not None:
-                fu_id = uuid.uuid4().hex
-                conn.execute(
-                    INSERT_FOLLOW_UP,
-                    (fu_id, log_id, self.org_id, due, spec.follow_up_reason, now),
-                )
-                follow_ups.append(
-                    {
-                        "assigned_to": None,
-                        "created_at": iso(now),
-                        "done_at": None,
-                        "due_at": iso(due),
-                        "forward_to": None,
-                        "id": fu_id,
-                        "priority": "normal",
-                        "reason": spec.follow_up_reason,
-                    }
-                )
-            after = {
-                "channel": "phone",
-                "completed_at": None,
-                "completed_by": None,
-                "contact": None,
-                "created_at": iso(now),
-                "created_by": self.staff_id,
-                "follow_ups": follow_ups,
-                "id": log_id,
-                "notes": spec.notes,
-                "org_id": self.org_id,
-                "owner": self.staff_id,
-                "priority": "normal",
-                "status": "IN_PROGRESS",
-                "subject": spec.subject,
-                "updated_at": iso(now),
-                "version": 1,
-            }
+                follow_ups.append(self.add_follow_up(conn, log_id, due, spec.follow_up_reason, now))
+            after = self.new_snapshot(spec, log_id, now, follow_ups)
             self.audit(conn, log_id, "record", now, None, after)
         return log_id
+
+    def add_follow_up(
+        self, conn: sqlite3.Connection, log_id: str, due: int | None, reason: str, now: int
+    ) -> dict[str, Any]:
+        """INSERT a new log's follow-up; its snapshot."""
+        fu_id = uuid.uuid4().hex
+        conn.execute(INSERT_FOLLOW_UP, (fu_id, log_id, self.org_id, due, reason, now))
+        return {
+            "assigned_to": None,
+            "created_at": iso(now),
+            "done_at": None,
+            "due_at": iso(due),
+            "forward_to": None,
+            "id": fu_id,
+            "priority": "normal",
+            "reason": reason,
+        }
+
+    def new_snapshot(
+        self, spec: LogSpec, log_id: str, now: int, follow_ups: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """The after snapshot of a log just recorded, as ours audits it."""
+        return {
+            "channel": "phone",
+            "completed_at": None,
+            "completed_by": None,
+            "contact": None,
+            "created_at": iso(now),
+            "created_by": self.staff_id,
+            "follow_ups": follow_ups,
+            "id": log_id,
+            "notes": spec.notes,
+            "org_id": self.org_id,
+            "owner": self.staff_id,
+            "priority": "normal",
+            "status": "IN_PROGRESS",
+            "subject": spec.subject,
+            "updated_at": iso(now),
+            "version": 1,
+        }
 
     def audit(
         self,
@@ -337,7 +327,6 @@ class Baseline:
 
     def transition(self, log_id: str, command: str, status: str, owner: str | None) -> None:
         with self.transaction() as conn:
-            self.check_staff(conn)
             row = conn.execute(SELECT_LOG, (log_id, self.org_id)).fetchone()
             if row is None:
                 raise LookupError(f"no log {log_id}")
@@ -535,15 +524,15 @@ def profile(side: Side, args: argparse.Namespace, top: int) -> str:
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser = common.parser_for(__doc__)
     parser.add_argument("--logs", type=int, default=100_000, help="logs to record per side")
     parser.add_argument("--cycles", type=int, default=20_000, help="take+surrender pairs")
     parser.add_argument("--pool", type=int, default=1_000, help="logs the cycles go round")
     parser.add_argument("--warmup", type=int, default=500, help="untimed calls before each phase")
     parser.add_argument("--clock", choices=("manual", "system"), default="manual")
-    parser.add_argument("--dir", type=Path, default=None, help="where the database files go")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the JSON")
-    parser.add_argument("--quick", action="store_true", help="tiny sizes, for a CI smoke run")
+    common.add_dir(parser)
+    common.add_out(parser, "logs")
+    common.add_quick(parser)
     parser.add_argument(
         "--profile",
         type=int,
@@ -561,41 +550,62 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse(argv)
-    with workdir(args.dir, "bench-logs-") as where:
-        ours = open_ours(where / "ours.db", args.clock)
-        base = open_baseline(where / "baseline.db", args.clock)
-        settings = {"ours": ours_pragmas(ours), "baseline": read_pragmas(base.conn, PRAGMAS)}
-        sizes: dict[str, Any] = {}
-        try:
-            if args.profile is not None:
-                for name, side in (("contactlog_core", ours), ("sqlite3 by hand", base)):
-                    print(f"=== cProfile: {name} ===")
-                    print(profile(side, args, args.profile))
-                return 0
-            base_r = run_side(base, args)  # baseline first: ours gets the warmer machine,
-            ours_r = run_side(ours, args)  # not the cooler one
-        finally:
-            ours.close()
-            base.close()
-        sizes = {name: audit_sizes(where / f"{name}.db") for name in ("ours", "baseline")}
-        derived = {name: derived_columns(where / f"{name}.db") for name in ("ours", "baseline")}
+@contextmanager
+def both_sides(where: Path, clock_kind: str) -> Iterator[tuple[Ours, Baseline]]:
+    """Ours and the baseline, each on its own fresh file in ``where``; closed afterwards."""
+    ours = open_ours(where / "ours.db", clock_kind)
+    base = open_baseline(where / "baseline.db", clock_kind)
+    try:
+        yield ours, base
+    finally:
+        ours.close()
+        base.close()
 
-    rat = ratios(ours_r, base_r)
-    facts = machine()
-    print(
-        f"Python {facts['python']}, SQLite {facts['sqlite']}, {facts['cpu_count']} CPUs, "
-        f"clock={args.clock}, files in {args.dir or 'a temp dir'}"
+
+def print_profiles(where: Path, args: argparse.Namespace) -> None:
+    with both_sides(where, args.clock) as (ours, base):
+        for name, side in (("contactlog_core", ours), ("sqlite3 by hand", base)):
+            print(f"=== cProfile: {name} ===")
+            print(profile(side, args, args.profile))
+
+
+@attrs.frozen
+class Outcome:
+    """What both sides did and what their files hold afterwards."""
+
+    settings: dict[str, dict[str, Any]]
+    ours: dict[str, Any]
+    base: dict[str, Any]
+    audit_sizes: dict[str, dict[str, dict[str, float]]]
+    derived: dict[str, dict[str, int]]
+
+
+def measure(where: Path, args: argparse.Namespace) -> Outcome:
+    """Both sides' phases (the baseline's first), then what each side's file holds."""
+    with both_sides(where, args.clock) as (ours, base):
+        settings = {"ours": ours_pragmas(ours), "baseline": read_pragmas(base.conn, PRAGMAS)}
+        base_r = run_side(base, args)  # baseline first: ours gets the warmer machine,
+        ours_r = run_side(ours, args)  # not the cooler one
+    files = {name: where / f"{name}.db" for name in ("ours", "baseline")}
+    return Outcome(
+        settings,
+        ours_r,
+        base_r,
+        {name: audit_sizes(path) for name, path in files.items()},
+        {name: derived_columns(path) for name, path in files.items()},
     )
-    for name, pragmas in settings.items():
-        print(f"pragmas ({name}): " + ", ".join(f"{k}={v}" for k, v in pragmas.items()))
+
+
+def print_outcome(args: argparse.Namespace, facts: dict[str, Any], outcome: Outcome) -> None:
+    """The run's settings, the checks that both sides wrote alike, then the table."""
+    print(common.machine_line(facts, f"clock={args.clock}", common.files_in(args.dir)))
+    common.print_pragmas(outcome.settings)
     print(
         f"record: {args.logs} logs (every other with a follow-up); "
         f"cycles: {args.cycles} take+surrender pairs over {min(args.pool, args.logs)} logs; "
         f"warm-up {args.warmup} calls per phase"
     )
-    for name, by_command in sizes.items():
+    for name, by_command in outcome.audit_sizes.items():
         print(
             f"audit JSON ({name}): "
             + ", ".join(
@@ -603,26 +613,35 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for c, s in by_command.items()
             )
         )
-    for name, counts in derived.items():
-        print(
-            f"rows with 0002 columns ({name}): " + ", ".join(f"{k} {v}" for k, v in counts.items())
-        )
-    print(table(ours_r, base_r, rat))
+    for name, counts in outcome.derived.items():
+        print(f"rows with 0002 columns ({name}): {common.listed(counts)}")
+    print(table(outcome.ours, outcome.base, ratios(outcome.ours, outcome.base)))
     print("slowdown: baseline/ours for per s, ours/baseline for latencies (> 1 = ours slower)")
-    flags = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
-    report = {
+
+
+def report_of(args: argparse.Namespace, facts: dict[str, Any], outcome: Outcome) -> dict[str, Any]:
+    return {
         "machine": facts,
-        "flags": flags,
-        "settings": settings,
-        "audit_json_bytes": sizes,
-        "derived_columns": derived,
+        "flags": common.flags_of(args),
+        "settings": outcome.settings,
+        "audit_json_bytes": outcome.audit_sizes,
+        "derived_columns": outcome.derived,
         "target_slowdown": TARGET,
-        "results": {"contactlog_core": ours_r, "sqlite3": base_r},
-        "slowdown": rat,
+        "results": {"contactlog_core": outcome.ours, "sqlite3": outcome.base},
+        "slowdown": ratios(outcome.ours, outcome.base),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"written to {args.out}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    with common.workdir(args.dir, "bench-logs-") as where:
+        if args.profile is not None:
+            print_profiles(where, args)
+            return 0
+        outcome = measure(where, args)
+    facts = common.machine()
+    print_outcome(args, facts, outcome)
+    common.write_report(args.out, report_of(args, facts, outcome), ensure_ascii=True)
     return 0
 
 

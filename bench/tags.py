@@ -1,11 +1,24 @@
 """Tag extraction against YAKE on the keyphrase benchmark: ``nox -s bench -- tags [--data PATH]``.
 
-The rule is the one in ``../shared/data/keyphrase/README.md``: each extractor's
-first five phrases per document, predicted and gold phrases lowercased, split
-on non-alphanumerics, Porter-stemmed and compared by exact match; macro
-P@5, R@5 and F1@5 over the documents, and documents per second of extraction
-time, both extractors in the same run on one core. Prints a table and the
-ratios ours / YAKE, and writes them to ``bench/results/tags.json``.
+**The data** is JSON Lines, one document a line with its ``text`` and its gold
+``keyphrases``: for instance the dev split of the Inspec benchmark, 500
+computer-science abstracts with the keyphrases their indexers gave them.
+``--data FILE`` names the file; without it, the environment variable
+``CONTACTLOG_KEYPHRASE_DATA`` names the file or a folder holding ``dev.jsonl``
+(the Inspec split, beside ``news_en_dev.jsonl`` and ``news_fr_dev.jsonl``).
+With neither, the script says in one line that it skipped, and exits 0.
+
+**The rule.** Only each extractor's first five phrases per document count.
+Every predicted and gold phrase is lowercased, cut into the runs of
+``[a-z0-9]+``, each run Porter-stemmed (``snowballstemmer``'s ``porter``) and
+the stems joined by single spaces; empty and repeated predictions are dropped.
+A prediction is right when it equals a gold phrase so normalised, exactly. Per
+document, P@5 = right / predictions (0 with none), R@5 = right / gold phrases
+and F1@5 their harmonic mean; the figures are the means over the documents
+(macro averages). Speed is documents per second of extraction time alone
+(scoring aside) on one core, both extractors in the same run, each after one
+untimed warm-up call. Prints a table and the ratios ours / YAKE, and writes
+them to ``bench/results/tags.json``.
 """
 
 from __future__ import annotations
@@ -21,13 +34,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import _common as common
 import snowballstemmer
 
 from contactlog_core.tags import default_extractor
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "keyphrase" / "dev.jsonl"
-DEFAULT_OUT = HERE / "results" / "tags.json"
+DATA_VARIABLE = "CONTACTLOG_KEYPHRASE_DATA"
+DATA_IN_FOLDER = "dev.jsonl"  # the English split the rule above is written for
+SKIPPED = f"tags: skipped, no keyphrase data (pass --data FILE or set {DATA_VARIABLE})"
 TOP = 5
 WARMUP_TEXT = "A short warm-up sentence about contact logs, follow-up calls and invoices."
 
@@ -38,7 +52,7 @@ Extract = Callable[[str], Sequence[str]]
 
 
 def normalise(phrase: str) -> str:
-    """The README's form of a phrase: lowercased, alphanumeric runs, Porter stems, one space."""
+    """The compared form of a phrase: lowercased, alphanumeric runs, Porter stems, one space."""
     return " ".join(_PORTER.stemWords(_WORD.findall(phrase.lower())))
 
 
@@ -69,7 +83,7 @@ def run(extract: Extract, docs: list[dict[str, Any]]) -> dict[str, float]:
 
 
 def extractors() -> dict[str, Extract]:
-    """Ours (the package default) and YAKE 0.7.3 with the README's settings."""
+    """Ours (the package default) and YAKE 0.7.3 with ``lan="en", n=3, top=5``."""
     import yake  # only installed in the benchmark session
 
     ours = default_extractor("en")
@@ -105,20 +119,45 @@ def table(results: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="a keyphrase .jsonl file")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the JSON")
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = common.parser_for(__doc__)
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help=f"a keyphrase .jsonl file (default: ${DATA_VARIABLE}, a file or a folder)",
+    )
+    common.add_out(parser, "tags")
     parser.add_argument("--limit", type=int, default=None, help="only the first N documents")
     parser.add_argument(
         "--quick", action="store_true", help="the first 100 documents (CI smoke run)"
     )
     args = parser.parse_args(argv)
+    if args.data is None and os.environ.get(DATA_VARIABLE):
+        args.data = data_in(Path(os.environ[DATA_VARIABLE]), parser)
+    return args
 
-    with args.data.open(encoding="utf-8") as lines:
+
+def data_in(given: Path, parser: argparse.ArgumentParser) -> Path:
+    """The file the environment variable names, or the one of the folder it names."""
+    path = given / DATA_IN_FOLDER if given.is_dir() else given
+    if not path.is_file():
+        parser.error(f"{DATA_VARIABLE}={given}: no such file, nor a folder with {DATA_IN_FOLDER}")
+    return path
+
+
+def documents(path: Path, limit: int | None) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as lines:
         docs = [json.loads(line) for line in lines if line.strip()]
-    limit = 100 if args.quick and args.limit is None else args.limit
-    docs = docs[:limit] if limit else docs
+    return docs[:limit] if limit else docs
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    if args.data is None:
+        print(SKIPPED)
+        return 0
+    docs = documents(args.data, 100 if args.quick and args.limit is None else args.limit)
     where = pin_one_core()
     results: dict[str, dict[str, float]] = {}
     for name, extract in extractors().items():
@@ -129,10 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(table(results))
     ours, yake = results["contactlog_core"], results["yake 0.7.3"]
     ratios = {m: ours[m] / yake[m] if yake[m] else None for m in ours}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
     report = {"data": str(args.data), "documents": len(docs), "results": results, "ratios": ratios}
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"written to {args.out}")
+    common.write_report(args.out, report, ensure_ascii=True)
     return 0
 
 

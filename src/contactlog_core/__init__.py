@@ -12,6 +12,7 @@ from contactlog_core.application.interactions import (
     Rejection,
 )
 from contactlog_core.application.leads import SweepReport
+from contactlog_core.application.reminders import DeliveryReport
 from contactlog_core.clock import Clock, ManualClock, SystemClock
 from contactlog_core.domain.interactions.model import (
     ClientRef,
@@ -40,9 +41,18 @@ from contactlog_core.domain.logs.model import (
     LogStatus,
     Priority,
 )
+from contactlog_core.domain.logs.queries import (
+    BadgeCounts,
+    Badges,
+    FollowUpRow,
+    FollowUpSort,
+    LogSort,
+    LogSummary,
+)
 from contactlog_core.domain.logs.rules import OWNERSHIP_RULES, Rule
 from contactlog_core.domain.organisations.aging_policy import AgingPolicy, DayCount, holiday_dates
 from contactlog_core.domain.organisations.model import Actor, Organisation, OrgId, Staff, StaffId
+from contactlog_core.domain.organisations.reminder_settings import ReminderKind, ReminderSettings
 from contactlog_core.domain.shared.audit import AuditEvent
 from contactlog_core.domain.shared.events import Change
 from contactlog_core.domain.shared.paging import Page
@@ -69,6 +79,8 @@ __all__ = [
     "AgingPolicy",
     "ArchiveReason",
     "AuditEvent",
+    "BadgeCounts",
+    "Badges",
     "CaptureReport",
     "Change",
     "Channel",
@@ -82,10 +94,13 @@ __all__ = [
     "Counterpart",
     "Cue",
     "DayCount",
+    "DeliveryReport",
     "Direction",
     "FollowUp",
     "FollowUpDraft",
     "FollowUpId",
+    "FollowUpRow",
+    "FollowUpSort",
     "Interaction",
     "InteractionDetail",
     "InteractionDraft",
@@ -104,7 +119,9 @@ __all__ = [
     "LockedByOther",
     "LogCommand",
     "LogId",
+    "LogSort",
     "LogStatus",
+    "LogSummary",
     "ManualClock",
     "NotFound",
     "OrgId",
@@ -116,6 +133,8 @@ __all__ = [
     "Priority",
     "Redaction",
     "Rejection",
+    "ReminderKind",
+    "ReminderSettings",
     "Role",
     "Rule",
     "Staff",

@@ -58,8 +58,6 @@ MOVED: dict[str, str] = {
     "domain.tagging.stopwords.de": "domain.interactions.tagging.stopwords.de",
     "domain.tagging.stopwords.en": "domain.interactions.tagging.stopwords.en",
     "domain.tagging.stopwords.fr": "domain.interactions.tagging.stopwords.fr",
-    "adapters.sqlite.queries": "adapters.sqlite.logs",
-    "adapters.sqlite.repositories": "adapters.sqlite.logs",
     "adapters.sqlite.list_queries": "adapters.sqlite.log_lists",
 }
 """Old module path -> new, both below ``contactlog_core``."""

@@ -8,7 +8,7 @@ names the organisation, so no repository call crosses organisations.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Protocol, TypeAlias
 
@@ -153,15 +153,22 @@ class LeadRepository(Protocol):
         ...
 
     def age_batch(
-        self, org_id: OrgId, cutoffs: AgingCutoffs, *, after: SweepKey | None, size: int
+        self,
+        org_id: OrgId,
+        cutoffs: AgingCutoffs,
+        *,
+        after: SweepKey | None,
+        size: int,
+        new_id: Callable[[], str],
     ) -> AgingBatch:
         """Write the aged status of up to ``size`` of the organisation's leads, after ``after``.
 
-        Each changed lead gets ``version + 1``, ``updated_at = cutoffs.now``,
-        no owner once available, and an ``age`` audit event (actor ``None``),
-        exactly as ``domain.leads.commands.age_change`` says. A lead written
-        after ``cutoffs.now`` is left alone: a sweep that read the clock
-        earlier (an overlapping run) never writes a lead back in time.
+        Each lead is moved exactly as ``domain.leads.commands.age_change`` says
+        (``version + 1``, ``updated_at = cutoffs.now``, no owner once available;
+        a lead written after ``cutoffs.now`` is left alone), with an ``age``
+        audit event as ``domain.shared.audit.audit_event`` builds it, under an
+        id from ``new_id``. A store that writes the events set-based, in SQL,
+        makes ids of the same form there (time-ordered, 32 hex digits).
         """
         ...
 

@@ -10,12 +10,14 @@ import os
 import shutil
 import tempfile
 
+import pytest
 from hypothesis import settings
 
 from contactlog_core.adapters.sqlite import SqliteStore
 from contactlog_core.testing import LeadMachine
+from tests.support.sizes import examples
 
-EXAMPLES = {"ci": 100, "dev": 15, "torture": 1_000}
+pytestmark = pytest.mark.stateful
 
 
 class SqliteLeadMachine(LeadMachine):
@@ -29,7 +31,7 @@ class SqliteLeadMachine(LeadMachine):
 
 
 SqliteLeadMachine.TestCase.settings = settings(
-    max_examples=EXAMPLES[os.environ.get("HYPOTHESIS_PROFILE", "dev")],
+    max_examples=examples(dev=15, ci=20, long=100, torture=1_000),
     stateful_step_count=30,
     deadline=None,
 )

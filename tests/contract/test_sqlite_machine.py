@@ -6,12 +6,14 @@ import os
 import shutil
 import tempfile
 
+import pytest
 from hypothesis import settings
 
 from contactlog_core.adapters.sqlite import SqliteStore
 from contactlog_core.testing import OwnershipMachine
+from tests.support.sizes import examples
 
-EXAMPLES = {"ci": 300, "dev": 30, "torture": 3_000}
+pytestmark = pytest.mark.stateful
 
 
 class SqliteOwnershipMachine(OwnershipMachine):
@@ -25,7 +27,7 @@ class SqliteOwnershipMachine(OwnershipMachine):
 
 
 SqliteOwnershipMachine.TestCase.settings = settings(
-    max_examples=EXAMPLES[os.environ.get("HYPOTHESIS_PROFILE", "dev")],
+    max_examples=examples(dev=30, ci=30, long=300, torture=3_000),
     stateful_step_count=30,
     deadline=None,
 )

@@ -12,6 +12,7 @@ import re
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import attrs
 import pytest
@@ -65,7 +66,17 @@ def page_id(page: Path) -> str:
     return page.relative_to(ROOT).as_posix()
 
 
-@pytest.mark.parametrize("page", PAGES, ids=page_id)
+def page_param(page: Path) -> Any:
+    """The page as a test case; ``slow`` if its examples run Hypothesis properties.
+
+    Those run at the profile's size (200 examples under ``ci``): too slow for
+    ``nox -s tests``, so ``nox -s long`` runs them.
+    """
+    slow = "@given" in page.read_text(encoding="utf-8")
+    return pytest.param(page, id=page_id(page), marks=[pytest.mark.slow] if slow else [])
+
+
+@pytest.mark.parametrize("page", [page_param(page) for page in PAGES])
 def test_the_python_examples_of_the_page_run(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     name = page_id(page)
     # A real module, so that classes defined in an example resolve their annotations and pickle.

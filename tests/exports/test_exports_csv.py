@@ -7,7 +7,11 @@ import io
 from pathlib import Path
 
 import pytest
-from export_builders import (
+
+from contactlog_core.domain.interactions.model import ClientRef, Counterpart, Interaction
+from contactlog_core.errors import ValidationError
+from contactlog_core.exports import write_csv
+from tests.support.export_builders import (
     HEADER,
     SECRET_BODY,
     CountingSink,
@@ -19,10 +23,6 @@ from export_builders import (
     traced_peak,
     unicode_interactions,
 )
-
-from contactlog_core.domain.interactions.model import ClientRef, Counterpart, Interaction
-from contactlog_core.errors import ValidationError
-from contactlog_core.exports import write_csv
 
 PARIS = "Europe/Paris"
 NEW_YORK = "America/New_York"
@@ -155,6 +155,7 @@ def test_a_file_object_is_written_and_left_open() -> None:
     assert read_back(out.getvalue())[1][0] == "int-1"
 
 
+@pytest.mark.slow
 def test_memory_stays_flat_however_many_rows_are_written() -> None:
     def peak_and_size(count: int) -> tuple[int, int]:
         sink = CountingSink()

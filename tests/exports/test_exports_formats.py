@@ -12,12 +12,12 @@ from typing import Any
 
 import attrs
 import pytest
-from export_builders import HEADER, expected_cells, interaction, redacted
 
 import contactlog_core.exports as exports
 from contactlog_core.domain.interactions.model import Counterpart
 from contactlog_core.errors import ValidationError
 from contactlog_core.exports import EXPORT_COLUMNS, FORMATS, interaction_row
+from tests.support.export_builders import HEADER, expected_cells, interaction, redacted
 
 PARIS = "Europe/Paris"
 Writer = Callable[..., int]

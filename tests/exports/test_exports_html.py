@@ -5,7 +5,11 @@ from __future__ import annotations
 import io
 from html.parser import HTMLParser
 
-from export_builders import (
+import pytest
+
+from contactlog_core.domain.interactions.model import Counterpart, Interaction
+from contactlog_core.exports import EXPORT_COLUMNS, write_html
+from tests.support.export_builders import (
     HEADER,
     SECRET_BODY,
     CountingSink,
@@ -16,9 +20,6 @@ from export_builders import (
     traced_peak,
     unicode_interactions,
 )
-
-from contactlog_core.domain.interactions.model import Counterpart, Interaction
-from contactlog_core.exports import EXPORT_COLUMNS, write_html
 
 PARIS = "Europe/Paris"
 
@@ -120,6 +121,7 @@ def test_the_body_is_never_exported() -> None:
     assert SECRET_BODY not in exported(unicode_interactions())
 
 
+@pytest.mark.slow
 def test_memory_stays_flat_however_many_rows_are_written() -> None:
     def peak(count: int) -> int:
         return traced_peak(lambda: write_html(many(count), CountingSink(), timezone=PARIS))

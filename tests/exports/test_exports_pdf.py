@@ -8,18 +8,18 @@ from pathlib import Path
 
 import fontpkg
 import pytest
-from export_builders import (
+from pypdf import PdfReader
+
+from contactlog_core.domain.interactions.model import Interaction
+from contactlog_core.errors import ValidationError
+from contactlog_core.exports import write_pdf
+from tests.support.export_builders import (
     SECRET_BODY,
     interaction,
     many,
     redacted,
     unicode_interactions,
 )
-from pypdf import PdfReader
-
-from contactlog_core.domain.interactions.model import Interaction
-from contactlog_core.errors import ValidationError
-from contactlog_core.exports import write_pdf
 
 PARIS = "Europe/Paris"
 TITLES = [
@@ -120,6 +120,7 @@ def test_the_page_count_placeholder_in_user_text_is_left_alone() -> None:
     assert "see {nb} pages" in text
 
 
+@pytest.mark.slow
 def test_ten_thousand_rows_are_written() -> None:
     reader = exported(list(many(10_000)))
     pages = len(reader.pages)

@@ -7,7 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from export_builders import (
+from openpyxl import load_workbook
+
+from contactlog_core.domain.interactions.model import Counterpart, Interaction
+from contactlog_core.errors import ValidationError
+from contactlog_core.exports import write_xlsx
+from tests.support.export_builders import (
     HEADER,
     SECRET_BODY,
     CountingSink,
@@ -19,11 +24,6 @@ from export_builders import (
     traced_peak,
     unicode_interactions,
 )
-from openpyxl import load_workbook
-
-from contactlog_core.domain.interactions.model import Counterpart, Interaction
-from contactlog_core.errors import ValidationError
-from contactlog_core.exports import write_xlsx
 
 PARIS = "Europe/Paris"
 
@@ -116,6 +116,7 @@ def test_without_openpyxl_the_error_says_what_to_install(monkeypatch: pytest.Mon
         write_xlsx([interaction(1)], io.BytesIO(), timezone=PARIS)
 
 
+@pytest.mark.slow
 def test_memory_stays_flat_however_many_rows_are_written() -> None:
     def peak_and_size(count: int) -> tuple[int, int]:
         sink = CountingSink()

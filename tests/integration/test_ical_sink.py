@@ -10,7 +10,6 @@ from typing import Any
 import attrs
 import pendulum
 import pytest
-from seeds import NOW, make_staff
 
 from contactlog_core import (
     Actor,
@@ -31,6 +30,7 @@ from contactlog_core.domain.reminders.plan import (
     plan_reminders,
 )
 from contactlog_core.ports import ReminderSink
+from tests.support.seeds import NOW, make_staff
 
 icalendar = pytest.importorskip("icalendar")
 

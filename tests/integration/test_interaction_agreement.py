@@ -15,9 +15,9 @@ from collections import Counter
 
 import attrs
 import pendulum
-from hypothesis import given
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from lead_seeds import near_changes, zones
 from pendulum import DateTime
 
 from contactlog_core.adapters.memory import MemoryStore
@@ -45,6 +45,8 @@ from contactlog_core.domain.interactions.search import (
 from contactlog_core.domain.organisations.model import Organisation, OrgId, Staff, StaffId
 from contactlog_core.domain.shared.paging import SortField
 from contactlog_core.ports import Store
+from tests.support.lead_seeds import near_changes, zones
+from tests.support.sizes import examples
 
 ORG, OTHER = OrgId("org"), OrgId("other")
 ANN = StaffId("ann")
@@ -137,6 +139,8 @@ def _changed(rows: list[Interaction]) -> list[Interaction]:
     return [attrs.evolve(row, version=2) for row in rows]
 
 
+@pytest.mark.sized
+@settings(max_examples=examples(dev=30, ci=30, long=200, torture=2_000))
 @given(st.data(), interactions())
 def test_every_store_pages_and_streams_as_the_reference(
     data: st.DataObject, generated: tuple[str, list[Interaction]]

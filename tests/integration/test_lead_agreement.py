@@ -17,9 +17,9 @@ from typing import Any
 
 import attrs
 import pendulum
-from hypothesis import given
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from lead_seeds import aging_policies, instants, zones
 from pendulum import DateTime
 
 import contactlog_core as cl
@@ -32,6 +32,8 @@ from contactlog_core.domain.leads.queries import LeadQuery
 from contactlog_core.domain.organisations.model import Organisation, OrgId, Staff, StaffId
 from contactlog_core.domain.shared.paging import SortField
 from contactlog_core.ports import Store
+from tests.support.lead_seeds import aging_policies, instants, zones
+from tests.support.sizes import examples
 
 ORG = OrgId("org")
 PEOPLE = (StaffId("ann"), StaffId("bea"), StaffId("cy"))
@@ -157,6 +159,8 @@ def _audit(store: Store) -> list[tuple[Any, ...]]:
     return sorted((e.entity_id, e.command, e.actor, e.at, e.before, e.after) for e in events)
 
 
+@pytest.mark.sized
+@settings(max_examples=examples(dev=30, ci=30, long=200, torture=2_000))
 @given(histories(), st.integers(1, 7))
 def test_the_sql_sweep_and_views_equal_the_pure_rule(
     history: tuple[str, cl.AgingPolicy, DateTime, list[Lead]], batch_size: int

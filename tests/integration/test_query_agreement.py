@@ -10,13 +10,15 @@ import itertools
 from typing import Any
 
 import pendulum
-from hypothesis import given
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import contactlog_core as cl
 from contactlog_core.adapters.memory import MemoryStore
 from contactlog_core.adapters.sqlite import SqliteStore
 from contactlog_core.domain.logs.queries import FollowUpSort, LogSort
+from tests.support.sizes import examples
 
 START = pendulum.datetime(2026, 11, 2, 9, tz="UTC")
 NAMES = ["Alice Smith", "alan élan", "ALICE Émile", "Bob O'Brien-Lee", "Zoë Zed", "Ann"]
@@ -161,6 +163,8 @@ follow_up_questions = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.sized
+@settings(max_examples=examples(dev=30, ci=30, long=200, torture=2_000))
 @given(
     history=st.lists(actions, max_size=40),
     log_asks=st.lists(st.tuples(st.integers(0, 5), log_questions), min_size=1, max_size=6),

@@ -10,6 +10,8 @@ import tempfile
 from pathlib import Path
 
 import pendulum
+import pytest
+from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from pendulum import DateTime
@@ -21,6 +23,7 @@ from contactlog_core.application.reminders import LAST_RETRY
 from contactlog_core.domain.reminders.plan import ReminderKind
 from contactlog_core.ports import Store
 from contactlog_core.testing.collecting_sink import CollectingSink
+from tests.support.sizes import examples
 
 START = pendulum.datetime(2026, 3, 27, 9, tz="UTC")  # two days before Europe/Berlin springs forward
 LINK = "https://school.example/logs/{log_id}"
@@ -128,5 +131,13 @@ class SqliteReminderMachine(ReminderMachine):
             self._dir.cleanup()
 
 
-TestReminderMachine = ReminderMachine.TestCase
-TestSqliteReminderMachine = SqliteReminderMachine.TestCase
+TestReminderMachine = pytest.mark.stateful(ReminderMachine.TestCase)
+TestReminderMachine.settings = settings(
+    TestReminderMachine.settings,
+    max_examples=examples(dev=30, ci=30, long=200, torture=2_000),
+)
+TestSqliteReminderMachine = pytest.mark.stateful(SqliteReminderMachine.TestCase)
+TestSqliteReminderMachine.settings = settings(
+    TestSqliteReminderMachine.settings,
+    max_examples=examples(dev=30, ci=30, long=200, torture=2_000),
+)

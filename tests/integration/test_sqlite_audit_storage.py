@@ -14,13 +14,14 @@ from typing import Any
 
 import pendulum
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contactlog_core.adapters.sqlite import SqliteStore
 from contactlog_core.adapters.sqlite.audit import encode_json
 from contactlog_core.domain.organisations.model import Organisation, OrgId
 from contactlog_core.domain.shared.audit import AuditEvent
+from tests.support.sizes import examples
 
 ORG = OrgId("org")
 T0 = pendulum.datetime(2026, 3, 1, 9, tz="UTC")
@@ -142,6 +143,8 @@ def test_the_store_refuses_changes_beside_a_whole_before(tmp_path: Path) -> None
         )
 
 
+@pytest.mark.sized
+@settings(max_examples=examples(dev=30, ci=30, long=200, torture=2_000))
 @given(data=st.data(), keys=fields)
 def test_any_pair_of_snapshots_reads_back_exactly(
     tmp_path_factory: Any, data: st.DataObject, keys: list[str]

@@ -7,17 +7,17 @@ both run ``tests/support/sqlite_crash.py``. The seed is printed;
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+import pytest
 
-import sqlite_crash as crash
-import sqlite_torture as torture
+from tests.support import sqlite_crash as crash
+from tests.support import sqlite_torture as torture
 
 KILLS = 5
 
 
+@pytest.mark.slow
 def test_a_killed_writer_loses_no_committed_change_and_leaves_no_partial_one(
     tmp_path: Path,
 ) -> None:

@@ -8,19 +8,15 @@ both run ``tests/support/sqlite_races.py``. The seed is printed;
 from __future__ import annotations
 
 import sqlite3
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-
-import lead_races
-import sqlite_races as races
-import sqlite_torture as torture
-
 from contactlog_core.adapters.sqlite import SqliteStore
+from tests.support import lead_races
+from tests.support import sqlite_races as races
+from tests.support import sqlite_torture as torture
 
 WORKERS, LOGS, OPS = 4, 40, 60
 

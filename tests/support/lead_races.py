@@ -16,7 +16,10 @@ from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 import pendulum
-from sqlite_torture import (
+
+import contactlog_core as cl
+from contactlog_core.adapters.sqlite import SqliteStore
+from tests.support.sqlite_torture import (
     TIMEOUT,
     Orders,
     Outcome,
@@ -27,9 +30,6 @@ from sqlite_torture import (
     run_workers,
     summary,
 )
-
-import contactlog_core as cl
-from contactlog_core.adapters.sqlite import SqliteStore
 
 ADDED = pendulum.datetime(2026, 11, 2, 9, tz="UTC")
 RACE = ADDED.add(days=9)

@@ -10,11 +10,11 @@ import attrs
 import pendulum
 from hypothesis import strategies as st
 from pendulum import DateTime
-from seeds import NOW, ORG
 
 from contactlog_core import OrgId, StaffId
 from contactlog_core.domain.leads.aging import AgingPolicy, DayCount
 from contactlog_core.domain.leads.model import ArchiveReason, Lead, LeadId, LeadStatus, TouchKind
+from tests.support.seeds import NOW, ORG
 
 LONDON = "Europe/London"
 NEW_YORK = "America/New_York"

@@ -21,11 +21,20 @@ from pathlib import Path
 
 import attrs
 import pendulum
-from sqlite_torture import SPAWN, TIMEOUT, Crew, check_log, describe, hire_crew, rng_for, seed_logs
 
 from contactlog_core import Actor, ContactLog, ContactLogApp, FollowUpDraft, LogStatus
 from contactlog_core.adapters.sqlite import SqliteStore
 from contactlog_core.errors import StoreUnavailable
+from tests.support.sqlite_torture import (
+    SPAWN,
+    TIMEOUT,
+    Crew,
+    check_log,
+    describe,
+    hire_crew,
+    rng_for,
+    seed_logs,
+)
 
 RECORD_SHARE = 0.05
 MAX_OUTSTANDING = 5

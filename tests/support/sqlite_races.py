@@ -15,7 +15,10 @@ from multiprocessing.synchronize import Barrier
 from pathlib import Path
 from typing import Any
 
-from sqlite_torture import (
+from contactlog_core import Actor, ContactLogApp
+from contactlog_core.adapters.sqlite import SqliteStore
+from contactlog_core.domain.shared.audit import AuditEvent
+from tests.support.sqlite_torture import (
     TIMEOUT,
     Crew,
     Orders,
@@ -31,10 +34,6 @@ from sqlite_torture import (
     seed_logs,
     summary,
 )
-
-from contactlog_core import Actor, ContactLogApp
-from contactlog_core.adapters.sqlite import SqliteStore
-from contactlog_core.domain.shared.audit import AuditEvent
 
 # (command, weight) of the random race; reopen (by a school admin) brings completed logs back.
 RACE_COMMANDS = (

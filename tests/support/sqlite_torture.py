@@ -2,9 +2,10 @@
 
 The full-size tests in ``tests/torture`` and the small ones in
 ``tests/integration`` import this module (and ``sqlite_races``,
-``sqlite_crash``) by putting ``tests/support`` on ``sys.path``. Worker
-processes are started with the "spawn" method and inherit that ``sys.path``,
-so what they run must be module-level functions and classes of these modules.
+``sqlite_crash``) as ``tests.support.*``, found from the repository root that
+pytest puts on ``sys.path``. Worker processes are started with the "spawn"
+method and inherit that ``sys.path``, so what they run must be module-level
+functions and classes of these modules.
 The checks read the file through the library's public API; ``sqlite_crash``
 adds a few raw SQL checks of its own.
 """

@@ -7,15 +7,12 @@ delays and commands (the seed is printed). The small version runs in
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-
-import sqlite_crash as crash
-import sqlite_torture as torture
+from tests.support import sqlite_crash as crash
+from tests.support import sqlite_torture as torture
 
 
 def test_a_killed_writer_loses_no_committed_change_and_leaves_no_partial_one(

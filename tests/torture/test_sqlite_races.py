@@ -7,16 +7,13 @@ random choices (the seed is printed). The small version of these runs in
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-
-import lead_races
-import sqlite_races as races
-import sqlite_torture as torture
+from tests.support import lead_races
+from tests.support import sqlite_races as races
+from tests.support import sqlite_torture as torture
 
 
 def test_racing_staff_never_lose_an_update_nor_break_a_lock(

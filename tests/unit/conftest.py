@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from seeds import NOW, make_staff
 
 from contactlog_core import Actor, ContactLog, LogId, Policy, Staff
 from contactlog_core.domain.logs import commands
+from tests.support.seeds import NOW, make_staff
 
 
 @pytest.fixture

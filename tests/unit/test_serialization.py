@@ -6,9 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from seeds import NOW
 
 from contactlog_core import (
     Actor,
@@ -25,6 +24,8 @@ from contactlog_core import (
 )
 from contactlog_core.serialization import make_converter, structure, unstructure
 from contactlog_core.testing import strategies as cls_st
+from tests.support.seeds import NOW
+from tests.support.sizes import examples
 
 TYPES = [ContactLog, FollowUp, FollowUpDraft, ContactRef, Organisation, Staff, Actor, Policy]
 
@@ -34,12 +35,16 @@ def _through_json(value: Any, cls: Any) -> Any:
 
 
 @pytest.mark.parametrize("cls", TYPES, ids=lambda c: c.__name__)
+@pytest.mark.sized
+@settings(max_examples=examples(dev=30, ci=30, long=200, torture=2_000))
 @given(data=st.data())
 def test_every_entity_round_trips(cls: type, data: st.DataObject) -> None:
     value = data.draw(st.from_type(cls))
     assert _through_json(value, cls) == value
 
 
+@pytest.mark.sized
+@settings(max_examples=examples(dev=30, ci=30, long=200, torture=2_000))
 @given(cls_st.contact_logs(), cls_st.contact_logs())
 def test_a_change_round_trips_with_its_before_and_after(
     before: ContactLog, after: ContactLog
@@ -104,6 +109,8 @@ def test_make_converter_gives_an_independent_converter_with_the_same_hooks() -> 
     assert conv.structure("2026-11-02T10:00:00+01:00", type(NOW)) == NOW
 
 
+@pytest.mark.sized
+@settings(max_examples=examples(dev=30, ci=30, long=200, torture=2_000))
 @given(cls_st.contact_logs())
 def test_snapshots_hold_plain_json_types_only(log: ContactLog) -> None:
     def plain(value: Any) -> bool:

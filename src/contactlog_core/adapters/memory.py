@@ -10,7 +10,6 @@ so a stale save raises ``ConcurrencyConflict`` here just as in SQL.
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
 from typing import Generic, Protocol, TypeVar
@@ -26,8 +25,9 @@ from contactlog_core.domain.interactions.search import (
     sort_interactions,
     wanted,
 )
-from contactlog_core.domain.leads.aging import AgingCutoffs, status_by_cutoffs
-from contactlog_core.domain.leads.model import Lead, LeadCommand, LeadId, LeadStatus
+from contactlog_core.domain.leads.aging import AgingCutoffs
+from contactlog_core.domain.leads.commands import age_change
+from contactlog_core.domain.leads.model import LEAD_ENTITY, Lead, LeadId, LeadStatus
 from contactlog_core.domain.leads.queries import LeadQuery, LeadRow
 from contactlog_core.domain.leads.query_rules import lead_page
 from contactlog_core.domain.logs import query_rules as rules
@@ -41,12 +41,11 @@ from contactlog_core.domain.logs.queries import (
 )
 from contactlog_core.domain.organisations.model import Organisation, OrgId, Staff, StaffId
 from contactlog_core.domain.reminders.plan import ReminderRequest, last_sent
-from contactlog_core.domain.shared.audit import AuditEvent
+from contactlog_core.domain.shared.audit import AuditEvent, audit_event
 from contactlog_core.domain.shared.paging import Page
 from contactlog_core.errors import ConcurrencyConflict, NotFound, StoreUnavailable, ValidationError
 from contactlog_core.ports import NESTED_UNIT_OF_WORK as NESTED
 from contactlog_core.ports import AgingBatch, OutboxEntry, SweepKey
-from contactlog_core.serialization import unstructure
 
 __all__ = ["MemoryStore"]
 
@@ -189,7 +188,13 @@ class _Leads:
         return lead_page(query, self._t.values(), {s.id: s for s in self._staff.values()})
 
     def age_batch(
-        self, org_id: OrgId, cutoffs: AgingCutoffs, *, after: SweepKey | None, size: int
+        self,
+        org_id: OrgId,
+        cutoffs: AgingCutoffs,
+        *,
+        after: SweepKey | None,
+        size: int,
+        new_id: Callable[[], str],
     ) -> AgingBatch:
         # Leads in the order they were added (as a table's rowids): never deleted, so a
         # lead's position among all leads stays its own.
@@ -201,35 +206,17 @@ class _Leads:
         batch = keyed[:size]
         transitions: dict[tuple[LeadStatus, LeadStatus], int] = {}
         for _, lead in batch:
-            if lead.updated_at > cutoffs.now:
-                continue  # written after the sweep's instant: newer than the sweep knows
-            status = status_by_cutoffs(lead, cutoffs)
-            owner = None if status is LeadStatus.AVAILABLE else lead.owner
-            if (status, owner) == (lead.status, lead.owner):
+            change = age_change(lead, cutoffs)
+            if change is None:
                 continue
-            aged = attrs.evolve(
-                lead, status=status, owner=owner, updated_at=cutoffs.now, version=lead.version + 1
+            self._t.update(change.after, lead.version)
+            self._audit.append(
+                audit_event(change, event_id=new_id(), org_id=org_id, entity=LEAD_ENTITY)
             )
-            self._t.update(aged, lead.version)
-            self._audit.append(_aged_event(lead, aged))
-            key = (lead.status, status)
+            key = (lead.status, change.after.status)
             transitions[key] = transitions.get(key, 0) + 1
         last = len(batch) < size
         return AgingBatch(transitions=transitions, next=None if last else batch[-1][0])
-
-
-def _aged_event(before: Lead, after: Lead) -> AuditEvent:
-    return AuditEvent(
-        id=uuid.uuid4().hex,
-        org_id=after.org_id,
-        entity="lead",
-        entity_id=after.id,
-        command=LeadCommand.AGE.value,
-        actor=None,
-        at=after.updated_at,
-        before=unstructure(before),
-        after=unstructure(after),
-    )
 
 
 _SourceKey = tuple[str, str, str]  # (org_id, source, source_ref): what capture is idempotent on

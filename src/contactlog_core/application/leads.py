@@ -18,7 +18,14 @@ from pendulum import DateTime
 from contactlog_core.application.context import Context, Records
 from contactlog_core.domain.leads import commands
 from contactlog_core.domain.leads.aging import AgingCutoffs, aging_cutoffs, settle
-from contactlog_core.domain.leads.model import ArchiveReason, Lead, LeadId, LeadStatus, TouchKind
+from contactlog_core.domain.leads.model import (
+    LEAD_ENTITY,
+    ArchiveReason,
+    Lead,
+    LeadId,
+    LeadStatus,
+    TouchKind,
+)
 from contactlog_core.domain.leads.queries import LeadQuery, LeadRow, LeadSort, LeadView
 from contactlog_core.domain.organisations.model import Actor, Organisation, OrgId
 from contactlog_core.domain.shared import validation as check
@@ -79,7 +86,7 @@ def _lead_id(value: object) -> LeadId:
     return LeadId(check.identifier(value, "lead_id"))
 
 
-LEADS: Records[Lead] = Records(entity="lead", repository=lambda uow: uow.leads, key=_lead_id)
+LEADS: Records[Lead] = Records(entity=LEAD_ENTITY, repository=lambda uow: uow.leads, key=_lead_id)
 """Leads as the use cases change them."""
 
 
@@ -334,7 +341,9 @@ class LeadService:
         after = None
         while True:
             with self._ctx.store.unit_of_work() as uow:
-                batch = uow.leads.age_batch(org_id, cutoffs, after=after, size=size)
+                batch = uow.leads.age_batch(
+                    org_id, cutoffs, after=after, size=size, new_id=self._ctx.ids
+                )
             yield batch
             if batch.next is None:
                 return

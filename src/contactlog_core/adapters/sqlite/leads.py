@@ -10,6 +10,7 @@ through Python.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from contactlog_core.adapters.sqlite.db import Database
@@ -223,6 +224,13 @@ class SqliteLeads:
         return lead_page(self._db, query)
 
     def age_batch(
-        self, org_id: OrgId, cutoffs: AgingCutoffs, *, after: SweepKey | None, size: int
+        self,
+        org_id: OrgId,
+        cutoffs: AgingCutoffs,
+        *,
+        after: SweepKey | None,
+        size: int,
+        new_id: Callable[[], str],
     ) -> AgingBatch:
+        # The events are written in SQL, with ids made there of new_id's form (lead_sweep).
         return age_batch(self._db, org_id, cutoffs, after=after, size=size)

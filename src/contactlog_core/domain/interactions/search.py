@@ -3,7 +3,7 @@
 Search covers an interaction's description, tags, id and date (docs/rules.md,
 "Interactions"). Both sides are cut into *words* by the same rule:
 
-- the text is folded (``queries.fold``: compatibility-decomposed, accents
+- the text is folded (``domain.shared.text.fold``: compatibility-decomposed, accents
   removed, casefolded);
 - a word is a run of letters, digits and the marks folding keeps (Unicode
   categories L*, N*, M*: a Devanagari vowel sign stays in its word), except

@@ -1,14 +1,26 @@
-"""How a lead ages (docs/rules.md, "Sales leads"): the day arithmetic, ``age``, ``settle`` and the cutoffs.
+"""How a lead ages (docs/rules.md, "Sales leads"): when it turns past due, abandoned, available.
 
-The policy itself lives in ``domain.organisations.aging_policy`` (so that an organisation can hold
-one without importing leads) and is re-exported here.
+The rule, as ``age`` (and ``status_by_cutoffs``, its form for a whole table)
+applies it, for a lead that is neither archived nor scheduled ahead:
 
-A "day" is a calendar day in the organisation's time zone, or a business
-day of its calendar, never a fixed 24 hours: two days after 10:00 on the
-Saturday before the clocks go forward is 10:00 on Monday, 47 real hours
-later. ``age`` is the rule; ``aging_cutoffs`` turns it into plain instant
-comparisons that a database can evaluate set-based and that agree with
-``age`` lead for lead.
+- its *anchor* is the later of its last touch and a follow-up date that has
+  passed (``anchor``); any touch by anyone moves it;
+- ``past_due_after`` days after the anchor it is ``PAST_DUE`` (2 by default),
+  ``abandoned_after`` days after it ``ABANDONED`` (3), and ``available_after``
+  days after it was abandoned ``AVAILABLE`` (5 more), with no owner: the lead
+  bank's (``settled_as``);
+- before its first deadline it is ``MISSED`` if a follow-up date passed, else
+  ``NOT_SCHEDULED``.
+
+The day counts are the organisation's ``AgingPolicy`` (defined in
+``domain.organisations.aging_policy``, so that an organisation can hold one
+without importing leads, and re-exported here). A "day" is a calendar day in
+the organisation's time zone, or a business day of its calendar, never a
+fixed 24 hours: two days after 10:00 on the Saturday before the clocks go
+forward is 10:00 on Monday, 47 real hours later. ``aging_cutoffs`` turns the
+rule into plain instant comparisons that a database can evaluate set-based
+and that agree with ``age`` lead for lead; the sweep moves a lead with
+``commands.age_change``.
 
 >>> import pendulum
 >>> touched = pendulum.datetime(2026, 3, 28, 10, tz="Europe/London")

@@ -1,7 +1,7 @@
 """Pure transitions of a sales lead: ``(lead, actor, now, timezone, policy, ...) -> Change``.
 
 Each one first settles the lead (what the clock has made of it by ``now``),
-asks ``lead_rules.authorise_lead`` whether the table allows the command from
+asks ``rules.authorise_lead`` whether the table allows the command from
 that status, then builds the new lead with ``version + 1`` and its status
 aged at ``now``. ``policy`` is the roles-and-permissions ``Policy``;
 ``aging`` is the organisation's ``AgingPolicy``. No clock, no storage.
@@ -14,7 +14,14 @@ from typing import Any
 import attrs
 from pendulum import DateTime
 
-from contactlog_core.domain.leads.aging import AgingPolicy, age, settle
+from contactlog_core.domain.leads.aging import (
+    AgingCutoffs,
+    AgingPolicy,
+    age,
+    settle,
+    settled_as,
+    status_by_cutoffs,
+)
 from contactlog_core.domain.leads.model import (
     ArchiveReason,
     Lead,
@@ -228,12 +235,20 @@ def reactivate(
     )
 
 
-def age_change(lead: Lead, now: DateTime, timezone: str, policy: AgingPolicy) -> LeadChange | None:
-    """The sweep's change (``AGE``, by nobody) when the clock has moved the lead; else ``None``."""
-    now = require_aware(now, "now")
-    settled = settle(lead, now, timezone, policy)
+def age_change(lead: Lead, cutoffs: AgingCutoffs) -> LeadChange | None:
+    """The sweep's move of one lead at ``cutoffs.now`` (``AGE``, by nobody); ``None`` if none.
+
+    The clock has moved the lead when its status by the cutoffs, or the lead
+    bank's no-owner rule, says other than what is stored. A lead written after
+    ``cutoffs.now`` is newer than the sweep knows, and is left alone: a sweep
+    that read the clock earlier never writes a lead back in time.
+    """
+    if lead.updated_at > cutoffs.now:
+        return None
+    settled = settled_as(lead, status_by_cutoffs(lead, cutoffs))
     if settled is lead:
         return None
+    now = cutoffs.now
     after = attrs.evolve(settled, updated_at=now, version=lead.version + 1)
     return Change(command=LeadCommand.AGE, actor=None, at=now, before=lead, after=after)
 

@@ -16,6 +16,7 @@ from pendulum import DateTime
 from contactlog_core.domain.organisations.model import OrgId, StaffId
 
 __all__ = [
+    "LEAD_ENTITY",
     "ArchiveReason",
     "Lead",
     "LeadCommand",
@@ -25,6 +26,9 @@ __all__ = [
 ]
 
 LeadId = NewType("LeadId", str)
+
+LEAD_ENTITY = "lead"
+"""What the audit trail calls a lead (an event's ``entity``)."""
 
 
 class LeadStatus(StrEnum):

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import NewType
-
 import attrs
 from pendulum import DateTime
 
 from contactlog_core.domain.organisations.aging_policy import AgingPolicy
 from contactlog_core.domain.organisations.reminder_settings import ReminderSettings
+from contactlog_core.domain.shared.ids import OrgId, StaffId
 
 __all__ = ["Actor", "OrgId", "Organisation", "Staff", "StaffId"]
-
-OrgId = NewType("OrgId", str)
-StaffId = NewType("StaffId", str)
 
 
 @attrs.frozen

@@ -8,8 +8,8 @@ from typing import Any
 import attrs
 from pendulum import DateTime
 
-from contactlog_core.domain.organisations.model import OrgId, StaffId
 from contactlog_core.domain.shared.events import Change
+from contactlog_core.domain.shared.ids import OrgId, StaffId
 from contactlog_core.serialization import unstructure
 
 __all__ = ["AuditEvent", "Snapshot", "audit_event"]

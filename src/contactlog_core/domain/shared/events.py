@@ -7,7 +7,7 @@ from typing import Generic, TypeVar
 import attrs
 from pendulum import DateTime
 
-from contactlog_core.domain.organisations.model import StaffId
+from contactlog_core.domain.shared.ids import StaffId
 
 __all__ = ["Change"]
 

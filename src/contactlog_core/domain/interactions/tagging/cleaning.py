@@ -168,8 +168,10 @@ def clean_interaction_text(text: str) -> str:
     >>> clean_interaction_text("Hi John,\\nInvoice 2231 is overdue.\\n\\nKind regards,\\nAnna")
     'Invoice 2231 is overdue.'
     """
-    # One space for every run, so no pattern depends on how a line was spaced.
-    lines = _SPACES.sub(" ", _NEWLINES.sub("\n", text)).split("\n")
+    # One space for every run and none at either end of a line, so no pattern depends on
+    # how a line was spaced or indented (a closing name is found after a line break).
+    spaced = _SPACES.sub(" ", _NEWLINES.sub("\n", text))
+    lines = [line.strip(" ") for line in spaced.split("\n")]
     body = _GREETING.sub("", "\n".join(_body_lines(lines)))
     body = _drop_links(body).rstrip()
     sign_off = _VALEDICTION_END.search(body, max(0, len(body) - _VALEDICTION_REACH))

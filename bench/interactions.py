@@ -146,14 +146,8 @@ from contactlog_core.adapters.sqlite.interaction_rows import interaction_from_ro
 from contactlog_core.application.interactions import DEFAULT_BATCH, MAX_BATCH
 from contactlog_core.domain.interactions.model import Counterpart, normalise_tags
 from contactlog_core.domain.interactions.naming import describe
-from contactlog_core.domain.interactions.search import (
-    MAX_COUNT,
-    InteractionPage,
-    InteractionQuery,
-    parse_search,
-    searchable_words,
-    text_words,
-)
+from contactlog_core.domain.interactions.queries import MAX_COUNT, InteractionPage, InteractionQuery
+from contactlog_core.domain.interactions.search import parse_search, searchable_words, text_words
 from contactlog_core.domain.shared.text import fold, name_key
 from contactlog_core.ports import TagExtractor
 from contactlog_core.tags import default_extractor

@@ -25,7 +25,7 @@ from contactlog_core.domain.interactions.model import (
     InteractionLinks,
     Redaction,
 )
-from contactlog_core.domain.interactions.search import InteractionPage, InteractionSort
+from contactlog_core.domain.interactions.queries import InteractionPage, InteractionSort
 from contactlog_core.domain.leads.model import ArchiveReason, Lead, LeadId, LeadStatus, TouchKind
 from contactlog_core.domain.leads.queries import Cue, LeadRow, LeadSort, LeadView
 from contactlog_core.domain.leads.rules import LEAD_RULES

@@ -71,6 +71,11 @@ MOVED_NAMES: dict[str, tuple[str, ...]] = {
     # The old log queries module also held the paging and folding toolkit.
     "domain.logs.queries": ("domain.shared.paging", "domain.shared.text"),
     "domain.logs.query_rules": ("domain.shared.paging",),
+    # The interaction list's query, sorts and pages left ``search`` for modules of their own.
+    "domain.interactions.search": (
+        "domain.interactions.queries",
+        "domain.interactions.query_rules",
+    ),
 }
 """Where the names of an old module went when its path is now a package (or kept fewer names)."""
 
@@ -129,7 +134,9 @@ def install() -> None:
 def moved_attribute(package: str, name: str) -> object:
     """``name`` of an old module whose path is now ``package``: found where it went."""
     old = package.removeprefix(_PACKAGE)
-    for new in MOVED_NAMES.get(old, ()):
+    # The import system asks modules for ``__path__`` and the like while they load.
+    found_in = () if name.startswith("__") else MOVED_NAMES.get(old, ())
+    for new in found_in:
         module = importlib.import_module(_PACKAGE + new)
         if name in getattr(module, "__all__", ()) or (
             not name.startswith("_") and hasattr(module, name)

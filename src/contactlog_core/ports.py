@@ -16,7 +16,7 @@ import attrs
 from pendulum import DateTime
 
 from contactlog_core.domain.interactions.model import Interaction, InteractionId
-from contactlog_core.domain.interactions.search import InteractionPage, InteractionQuery
+from contactlog_core.domain.interactions.queries import InteractionPage, InteractionQuery
 from contactlog_core.domain.leads.aging import AgingCutoffs
 from contactlog_core.domain.leads.model import Lead, LeadId, LeadStatus
 from contactlog_core.domain.leads.queries import LeadQuery, LeadRow
@@ -212,7 +212,7 @@ class InteractionRepository(Protocol):
         ...
 
     def page(self, query: InteractionQuery) -> InteractionPage:
-        """A page, as ``domain.interactions.search.interaction_page`` defines it."""
+        """A page, as ``domain.interactions.query_rules.interaction_page`` defines it."""
         ...
 
     def stream(self, query: InteractionQuery) -> Iterator[Interaction]:

@@ -6,7 +6,7 @@ organisation's), random time zones with their DST changes, and random
 queries: as-you-type words drawn from the interactions' own words, filters,
 every sort in both directions, grouping by kind, pages. The SQLite store
 (FTS5, rowids in time order) and the memory store must give what
-``domain.interactions.search.interaction_page`` gives, page for page.
+``domain.interactions.query_rules.interaction_page`` gives, page for page.
 """
 
 from __future__ import annotations
@@ -33,15 +33,13 @@ from contactlog_core.domain.interactions.model import (
     InteractionLinks,
     Redaction,
 )
-from contactlog_core.domain.interactions.search import (
-    InteractionQuery,
-    InteractionSort,
+from contactlog_core.domain.interactions.queries import InteractionQuery, InteractionSort
+from contactlog_core.domain.interactions.query_rules import (
     interaction_page,
-    parse_search,
-    searchable_words,
     sort_interactions,
     wanted,
 )
+from contactlog_core.domain.interactions.search import parse_search, searchable_words
 from contactlog_core.domain.organisations.model import Organisation, OrgId, Staff, StaffId
 from contactlog_core.domain.shared.paging import SortField
 from contactlog_core.ports import Store

@@ -138,7 +138,8 @@ def test_migration_9_indexes_every_interaction_again(tmp_path: Path) -> None:
         InteractionKind,
         InteractionLinks,
     )
-    from contactlog_core.domain.interactions.search import InteractionQuery, parse_search
+    from contactlog_core.domain.interactions.queries import InteractionQuery
+    from contactlog_core.domain.interactions.search import parse_search
     from contactlog_core.domain.organisations.model import Organisation, OrgId, Staff, StaffId
 
     t0 = pendulum.datetime(2026, 3, 29, 0, 30, tz="UTC")  # London's clocks go forward at 01:00

@@ -47,6 +47,10 @@ def test_every_new_path_of_the_table_exists() -> None:
         ),
         ("from contactlog_core.domain.queries import Page", contactlog_core.Page),
         ("from contactlog_core.domain.queries import LogSummary", contactlog_core.LogSummary),
+        (
+            "from contactlog_core.domain.interaction_search import InteractionPage",
+            contactlog_core.InteractionPage,
+        ),
     ],
 )
 def test_an_old_modules_names_are_found_where_they_went(statement: str, expected: object) -> None:

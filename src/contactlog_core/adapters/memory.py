@@ -18,9 +18,8 @@ import attrs
 from pendulum import DateTime
 
 from contactlog_core.domain.interactions.model import Interaction, InteractionId
-from contactlog_core.domain.interactions.search import (
-    InteractionPage,
-    InteractionQuery,
+from contactlog_core.domain.interactions.queries import InteractionPage, InteractionQuery
+from contactlog_core.domain.interactions.query_rules import (
     interaction_page,
     sort_interactions,
     wanted,

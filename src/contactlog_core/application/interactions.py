@@ -28,12 +28,12 @@ from contactlog_core.domain.interactions.model import (
     draft_from_mapping,
     normalise_tags,
 )
-from contactlog_core.domain.interactions.search import (
+from contactlog_core.domain.interactions.queries import (
     InteractionPage,
     InteractionQuery,
     parse_interaction_sort,
-    parse_search,
 )
+from contactlog_core.domain.interactions.search import parse_search
 from contactlog_core.domain.organisations.model import Actor
 from contactlog_core.domain.shared import validation as check
 from contactlog_core.domain.shared.audit import AuditEvent

@@ -21,7 +21,7 @@ from contactlog_core.domain.interactions.model import (
     InteractionLinks,
     Redaction,
 )
-from contactlog_core.domain.interactions.search import counterpart_key, description_key
+from contactlog_core.domain.interactions.query_rules import counterpart_key, description_key
 from contactlog_core.domain.organisations.model import OrgId, StaffId
 from contactlog_core.instants import from_micros, to_micros
 

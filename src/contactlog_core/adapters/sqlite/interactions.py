@@ -4,7 +4,7 @@ The newest-first page (the list as one opens it, and every search as one
 types) reads time keys in order (see migration 9) and stops after one
 page: it fetches the first ``offset + per_page + 1`` candidates, completes
 the second the last of them falls in, and orders that handful exactly as
-``domain.interactions.search.sort_interactions`` does. Other sorts are plain
+``domain.interactions.query_rules.sort_interactions`` does. Other sorts are plain
 ``ORDER BY`` over stored sort keys. Totals are counted up to ``MAX_COUNT``.
 """
 
@@ -33,13 +33,13 @@ from contactlog_core.adapters.sqlite.interaction_rows import (
     time_key_range,
 )
 from contactlog_core.domain.interactions.model import Interaction, InteractionId
-from contactlog_core.domain.interactions.search import (
+from contactlog_core.domain.interactions.queries import (
     MAX_COUNT,
     InteractionPage,
     InteractionQuery,
     InteractionSort,
-    searchable_words,
 )
+from contactlog_core.domain.interactions.search import searchable_words
 from contactlog_core.domain.organisations.model import OrgId
 from contactlog_core.errors import (
     ConcurrencyConflict,

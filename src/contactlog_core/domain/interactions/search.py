@@ -1,4 +1,4 @@
-"""Searching interactions as one types: the safe query, the reference matcher and order.
+"""Searching interactions as one types: the words an interaction is found by, and the safe query.
 
 Search covers an interaction's description, tags, id and date (docs/rules.md,
 "Interactions"). Both sides are cut into *words* by the same rule:
@@ -31,49 +31,32 @@ import functools
 import re
 import unicodedata
 import zoneinfo
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from enum import StrEnum
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import attrs
 
-from contactlog_core.domain.interactions.model import Interaction, InteractionKind
-from contactlog_core.domain.organisations.model import OrgId
-from contactlog_core.domain.shared.paging import DEFAULT_PER_PAGE, SortField, ordered, parse_sort
-from contactlog_core.domain.shared.text import fold, name_key
+from contactlog_core._moved import moved_attribute
+from contactlog_core.domain.interactions.model import Interaction
+from contactlog_core.domain.shared.text import fold
 from contactlog_core.errors import ValidationError
 from contactlog_core.instants import require_timezone
 
 __all__ = [
-    "DEFAULT_SORT",
-    "MAX_COUNT",
     "MAX_QUERY_LENGTH",
     "MAX_QUERY_WORDS",
     "MAX_WORD_LENGTH",
-    "SORT_KEYS",
-    "InteractionPage",
-    "InteractionQuery",
-    "InteractionSort",
     "SearchQuery",
-    "counterpart_key",
     "date_words",
-    "description_key",
-    "interaction_page",
     "matches",
-    "page_from",
-    "parse_interaction_sort",
     "parse_search",
     "searchable_words",
-    "sort_interactions",
     "text_words",
-    "wanted",
 ]
 
 MAX_QUERY_WORDS = 20
 MAX_WORD_LENGTH = 100
 MAX_QUERY_LENGTH = 100_000  # characters of query text; 20 words never need more
-DEFAULT_SORT = ("-occurred_at",)
-MAX_COUNT = 200  # matches counted for a page; beyond, "more than 200"
 
 # Runs of anything but a word character or a hyphen ("_" is a \w but not a word character).
 _SEPARATORS = re.compile(r"[^\w-]+|_+")
@@ -205,133 +188,9 @@ def matches(interaction: Interaction, query: SearchQuery, timezone: str) -> bool
     return all(any(word.startswith(term) for word in words) for term in query.words)
 
 
-class InteractionSort(StrEnum):
-    """Columns an interaction list sorts by."""
+if not TYPE_CHECKING:  # type checkers see the names where they are now
 
-    OCCURRED_AT = "occurred_at"
-    KIND = "kind"
-    DESCRIPTION = "description"
-    COUNTERPART = "counterpart"
-    CAPTURED_AT = "captured_at"
-
-
-def parse_interaction_sort(spec: object) -> tuple[SortField[InteractionSort], ...]:
-    """``["-occurred_at"]`` (the default, for ``None``) as sort fields."""
-    return parse_sort(spec, InteractionSort, DEFAULT_SORT)
-
-
-def description_key(interaction: Interaction) -> str | None:
-    """The description as it sorts: folded; ``None`` (last) when empty, as once redacted."""
-    return fold(interaction.description) or None
-
-
-def counterpart_key(interaction: Interaction) -> str | None:
-    """The other party as it sorts: its name's words, else its address's; ``None`` if neither.
-
-    ``name_key``, as staff names sort in the log list (``" jane doe"``).
-    """
-    party = interaction.counterpart
-    return name_key(party.name) or name_key(party.address) or None
-
-
-SORT_KEYS: dict[InteractionSort, Callable[[Interaction], Any]] = {
-    InteractionSort.OCCURRED_AT: lambda i: i.occurred_at,
-    InteractionSort.KIND: lambda i: i.kind.value,
-    InteractionSort.DESCRIPTION: description_key,
-    InteractionSort.COUNTERPART: counterpart_key,
-    InteractionSort.CAPTURED_AT: lambda i: i.captured_at,
-}
-"""Each column's sort key; ``None`` sorts last in either direction."""
-
-
-def sort_interactions(
-    interactions: Iterable[Interaction], sort: Sequence[SortField[InteractionSort]]
-) -> list[Interaction]:
-    """The reference order: each sort field in turn, then id in the last field's direction.
-
-    Missing keys (``None``) come last whatever the direction, as in the log list.
-    """
-    return ordered(list(interactions), sort, SORT_KEYS, lambda i: i.id)
-
-
-@attrs.frozen
-class InteractionQuery:
-    """Which interactions of ``org_id``, in which order, which page.
-
-    ``search`` narrows to matching ones (dates read in ``timezone``, the
-    organisation's); ``client_id`` to one client's; ``kinds`` to those kinds.
-    ``group_by_kind`` sorts by kind before ``sort``, so each kind's
-    interactions come together.
-    """
-
-    org_id: OrgId
-    search: SearchQuery | None = None
-    timezone: str = "UTC"
-    client_id: str | None = None
-    kinds: frozenset[InteractionKind] = frozenset()
-    sort: tuple[SortField[InteractionSort], ...] = (
-        SortField(InteractionSort.OCCURRED_AT, descending=True),
-    )
-    group_by_kind: bool = False
-    page: int = 1
-    per_page: int = DEFAULT_PER_PAGE
-
-    @property
-    def order(self) -> tuple[SortField[InteractionSort], ...]:
-        """``sort``, after the kind when grouped by kind."""
-        if not self.group_by_kind:
-            return self.sort
-        return (SortField(InteractionSort.KIND), *self.sort)
-
-
-@attrs.frozen
-class InteractionPage:
-    """One page of interactions, and whether more follow.
-
-    As one types, counting every match of a common word would cost more
-    than finding the page, so ``total`` counts at most ``MAX_COUNT``
-    matches: ``total_is_exact`` is False when there are more.
-    """
-
-    items: tuple[Interaction, ...]
-    page: int
-    per_page: int
-    has_next: bool
-    total: int
-    total_is_exact: bool
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-
-def wanted(query: InteractionQuery, interaction: Interaction) -> bool:
-    """True when ``interaction`` is one ``query`` asks for, whatever the page."""
-    return (
-        interaction.org_id == query.org_id
-        and (query.client_id is None or interaction.client.id == query.client_id)
-        and (not query.kinds or interaction.kind in query.kinds)
-        and (query.search is None or matches(interaction, query.search, query.timezone))
-    )
-
-
-def interaction_page(
-    query: InteractionQuery, interactions: Iterable[Interaction]
-) -> InteractionPage:
-    """The page ``query`` asks for: the in-memory reference every store must match."""
-    found = sort_interactions((i for i in interactions if wanted(query, i)), query.order)
-    return page_from(query, found)
-
-
-def page_from(query: InteractionQuery, ordered_matches: Sequence[Interaction]) -> InteractionPage:
-    """The page of ``query`` among all its matches, in order."""
-    start = (query.page - 1) * query.per_page
-    end = start + query.per_page
-    return InteractionPage(
-        items=tuple(ordered_matches[start:end]),
-        page=query.page,
-        per_page=query.per_page,
-        has_next=len(ordered_matches) > end,
-        total=min(len(ordered_matches), MAX_COUNT),
-        total_is_exact=len(ordered_matches) <= MAX_COUNT,
-    )
+    def __getattr__(name: str) -> object:
+        # The list query, its sorts and pages were here until they had modules of their
+        # own; their names are found there for one release (see ``_moved``).
+        return moved_attribute(__name__, name)

@@ -12,7 +12,8 @@ import attrs
 import pytest
 
 import contactlog_core as cl
-from contactlog_core.domain.interactions.search import MAX_COUNT, InteractionQuery, parse_search
+from contactlog_core.domain.interactions.queries import MAX_COUNT, InteractionQuery
+from contactlog_core.domain.interactions.search import parse_search
 from contactlog_core.ports import Store, UnitOfWork
 from contactlog_core.testing.contract.app_contract import START, Seeds, race
 

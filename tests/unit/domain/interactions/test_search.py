@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contactlog_core import OrgId, StaffId
-from contactlog_core.domain.interactions import search
+from contactlog_core.domain.interactions import query_rules, search
 from contactlog_core.domain.interactions.model import (
     ClientRef,
     Counterpart,
@@ -23,18 +23,19 @@ from contactlog_core.domain.interactions.model import (
     InteractionLinks,
     Redaction,
 )
+from contactlog_core.domain.interactions.queries import (
+    InteractionQuery,
+    InteractionSort,
+    parse_interaction_sort,
+)
+from contactlog_core.domain.interactions.query_rules import interaction_page, sort_interactions
 from contactlog_core.domain.interactions.search import (
     MAX_QUERY_WORDS,
     MAX_WORD_LENGTH,
-    InteractionQuery,
-    InteractionSort,
     SearchQuery,
-    interaction_page,
     matches,
-    parse_interaction_sort,
     parse_search,
     searchable_words,
-    sort_interactions,
     text_words,
 )
 from contactlog_core.domain.shared.paging import SortField
@@ -366,7 +367,7 @@ ROWS = st.lists(
 def test_one_column_orders_as_a_plain_sort_with_missing_values_last(
     rows: list[Interaction], key: InteractionSort, descending: bool
 ) -> None:
-    value = search.SORT_KEYS[key]
+    value = query_rules.SORT_KEYS[key]
     present = [i for i in rows if value(i) is not None]
     missing = [i for i in rows if value(i) is None]
     expected = sorted(present, key=lambda i: (value(i), i.id), reverse=descending) + sorted(

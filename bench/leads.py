@@ -130,7 +130,7 @@ from contactlog_core.domain.leads.commands import age_change
 from contactlog_core.domain.leads.model import LeadId
 from contactlog_core.domain.organisations.model import OrgId
 from contactlog_core.instants import from_micros
-from contactlog_core.ports import AgingBatch
+from contactlog_core.ports import AgingBatch, AgingRequest
 
 TARGET_SQL = 1.5  # ours / hand-written, in seconds: at most
 TARGET_LOOP = 20.0  # ours / loop, in leads per second: at least
@@ -672,7 +672,7 @@ def query_plans(path: Path, batch_size: int) -> dict[str, list[str]]:
             with store.unit_of_work() as uow:
                 with traced(conn) as seen:
                     uow.leads.age_batch(
-                        org.id, cutoffs, after=None, size=batch_size, new_id=cl_new_id
+                        AgingRequest(org.id, cutoffs, after=None, size=batch_size, new_id=cl_new_id)
                     )
                 for n, sql in enumerate(seen, 1):
                     text = " ".join(sql.split())

@@ -36,6 +36,7 @@ from contactlog_core.domain.shared.paging import Page
 __all__ = [
     "NESTED_UNIT_OF_WORK",
     "AgingBatch",
+    "AgingRequest",
     "AuditRepository",
     "InteractionRepository",
     "LeadRepository",
@@ -121,6 +122,22 @@ SweepKey: TypeAlias = int
 
 
 @attrs.frozen
+class AgingRequest:
+    """One batch of the aging sweep of one organisation, as ``LeadRepository.age_batch`` takes it.
+
+    Up to ``size`` of ``org_id``'s leads after ``after`` (``None``: from the
+    first), aged at ``cutoffs``; ``new_id`` makes the ids of their audit events.
+    The next batch is the same request with ``after`` set to ``AgingBatch.next``.
+    """
+
+    org_id: OrgId
+    cutoffs: AgingCutoffs
+    after: SweepKey | None
+    size: int
+    new_id: Callable[[], str]
+
+
+@attrs.frozen
 class AgingBatch:
     """What one batch of the sweep changed: a count per (before, after) status.
 
@@ -152,23 +169,15 @@ class LeadRepository(Protocol):
         """A page of a lead view, as ``domain.leads.query_rules.lead_page`` defines it."""
         ...
 
-    def age_batch(
-        self,
-        org_id: OrgId,
-        cutoffs: AgingCutoffs,
-        *,
-        after: SweepKey | None,
-        size: int,
-        new_id: Callable[[], str],
-    ) -> AgingBatch:
-        """Write the aged status of up to ``size`` of the organisation's leads, after ``after``.
+    def age_batch(self, request: AgingRequest) -> AgingBatch:
+        """Write the aged status of the batch of leads ``request`` names.
 
         Each lead is moved exactly as ``domain.leads.commands.age_change`` says
         (``version + 1``, ``updated_at = cutoffs.now``, no owner once available;
         a lead written after ``cutoffs.now`` is left alone), with an ``age``
         audit event as ``domain.shared.audit.audit_event`` builds it, under an
-        id from ``new_id``. A store that writes the events set-based, in SQL,
-        makes ids of the same form there (time-ordered, 32 hex digits).
+        id from ``request.new_id``. A store that writes the events set-based, in
+        SQL, makes ids of the same form there (time-ordered, 32 hex digits).
         """
         ...
 

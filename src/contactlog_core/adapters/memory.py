@@ -17,16 +17,15 @@ from typing import Generic, Protocol, TypeVar
 import attrs
 from pendulum import DateTime
 
-from contactlog_core.domain.interactions.model import Interaction, InteractionId
+from contactlog_core.domain.interactions.model import Interaction
 from contactlog_core.domain.interactions.queries import InteractionPage, InteractionQuery
 from contactlog_core.domain.interactions.query_rules import (
     interaction_page,
     sort_interactions,
     wanted,
 )
-from contactlog_core.domain.leads.aging import AgingCutoffs
 from contactlog_core.domain.leads.commands import age_change
-from contactlog_core.domain.leads.model import LEAD_ENTITY, Lead, LeadId, LeadStatus
+from contactlog_core.domain.leads.model import LEAD_ENTITY, Lead, LeadStatus
 from contactlog_core.domain.leads.queries import LeadQuery, LeadRow
 from contactlog_core.domain.leads.query_rules import lead_page
 from contactlog_core.domain.logs import query_rules as rules
@@ -44,7 +43,7 @@ from contactlog_core.domain.shared.audit import AuditEvent, audit_event
 from contactlog_core.domain.shared.paging import Page
 from contactlog_core.errors import ConcurrencyConflict, NotFound, StoreUnavailable, ValidationError
 from contactlog_core.ports import NESTED_UNIT_OF_WORK as NESTED
-from contactlog_core.ports import AgingBatch, OutboxEntry, SweepKey
+from contactlog_core.ports import AgingBatch, AgingRequest, OutboxEntry
 
 __all__ = ["MemoryStore"]
 
@@ -96,8 +95,12 @@ class _Table(Generic[R]):
             raise ConcurrencyConflict(self._kind, row.id, expected_version, actual)
         self._staged[row.id] = row
 
+    def by_id(self) -> dict[str, R]:
+        """Every row by its id, as this unit of work sees them (its staged rows over the committed)."""
+        return {**self._rows, **self._staged}
+
     def values(self) -> list[R]:
-        return list({**self._rows, **self._staged}.values())
+        return list(self.by_id().values())
 
     def commit(self) -> None:
         # New keys join the end of the dict, existing ones keep their place: insertion order.
@@ -141,60 +144,56 @@ class _Staff:
         )
 
 
-class _Logs:
-    def __init__(self, table: _Table[ContactLog], staff: _Table[Staff]) -> None:
+class _OrgRecord(_Record, Protocol):
+    @property
+    def org_id(self) -> str: ...
+
+
+S = TypeVar("S", bound=_OrgRecord)
+
+
+class _OfOrganisations(Generic[S]):
+    """Records each of one organisation: another organisation's do not exist for it."""
+
+    def __init__(self, table: _Table[S]) -> None:
         self._t = table
+
+    def add(self, record: S) -> None:
+        self._t.add(record)
+
+    def get(self, org_id: OrgId, record_id: str) -> S:
+        return self._t.get(record_id, lambda record: record.org_id == org_id)
+
+    def update(self, record: S, *, expected_version: int) -> None:
+        self._t.update(record, expected_version)
+
+
+class _Logs(_OfOrganisations[ContactLog]):
+    def __init__(self, table: _Table[ContactLog], staff: _Table[Staff]) -> None:
+        super().__init__(table)
         self._staff = staff
 
-    def add(self, log: ContactLog) -> None:
-        self._t.add(log)
-
-    def get(self, org_id: OrgId, log_id: LogId) -> ContactLog:
-        return self._t.get(log_id, lambda log: log.org_id == org_id)
-
-    def update(self, log: ContactLog, *, expected_version: int) -> None:
-        self._t.update(log, expected_version)
-
     def list(self, query: LogQuery) -> Page[LogSummary]:
-        return rules.log_page(query, self._t.values(), self._staff_by_id())
+        return rules.log_page(query, self._t.values(), self._staff.by_id())
 
     def badges(self, org_id: OrgId, staff_id: StaffId) -> Badges:
         return rules.badges((log for log in self._t.values() if log.org_id == org_id), staff_id)
 
     def follow_ups(self, query: FollowUpQuery) -> Page[FollowUpRow]:
-        return rules.follow_up_page(query, self._t.values(), self._staff_by_id())
-
-    def _staff_by_id(self) -> dict[str, Staff]:
-        return {s.id: s for s in self._staff.values()}
+        return rules.follow_up_page(query, self._t.values(), self._staff.by_id())
 
 
-class _Leads:
+class _Leads(_OfOrganisations[Lead]):
     def __init__(self, table: _Table[Lead], staff: _Table[Staff], audit: _Audit) -> None:
-        self._t = table
+        super().__init__(table)
         self._staff = staff
         self._audit = audit
 
-    def add(self, lead: Lead) -> None:
-        self._t.add(lead)
-
-    def get(self, org_id: OrgId, lead_id: LeadId) -> Lead:
-        return self._t.get(lead_id, lambda lead: lead.org_id == org_id)
-
-    def update(self, lead: Lead, *, expected_version: int) -> None:
-        self._t.update(lead, expected_version)
-
     def page(self, query: LeadQuery) -> Page[LeadRow]:
-        return lead_page(query, self._t.values(), {s.id: s for s in self._staff.values()})
+        return lead_page(query, self._t.values(), self._staff.by_id())
 
-    def age_batch(
-        self,
-        org_id: OrgId,
-        cutoffs: AgingCutoffs,
-        *,
-        after: SweepKey | None,
-        size: int,
-        new_id: Callable[[], str],
-    ) -> AgingBatch:
+    def age_batch(self, request: AgingRequest) -> AgingBatch:
+        org_id, after = request.org_id, request.after
         # Leads in the order they were added (as a table's rowids): never deleted, so a
         # lead's position among all leads stays its own.
         keyed = [
@@ -202,28 +201,28 @@ class _Leads:
             for seq, lead in enumerate(self._t.values())
             if lead.org_id == org_id and not lead.archived and (after is None or seq > after)
         ]
-        batch = keyed[:size]
+        batch = keyed[: request.size]
         transitions: dict[tuple[LeadStatus, LeadStatus], int] = {}
         for _, lead in batch:
-            change = age_change(lead, cutoffs)
+            change = age_change(lead, request.cutoffs)
             if change is None:
                 continue
             self._t.update(change.after, lead.version)
             self._audit.append(
-                audit_event(change, event_id=new_id(), org_id=org_id, entity=LEAD_ENTITY)
+                audit_event(change, event_id=request.new_id(), org_id=org_id, entity=LEAD_ENTITY)
             )
             key = (lead.status, change.after.status)
             transitions[key] = transitions.get(key, 0) + 1
-        last = len(batch) < size
+        last = len(batch) < request.size
         return AgingBatch(transitions=transitions, next=None if last else batch[-1][0])
 
 
 _SourceKey = tuple[str, str, str]  # (org_id, source, source_ref): what capture is idempotent on
 
 
-class _Interactions:
+class _Interactions(_OfOrganisations[Interaction]):
     def __init__(self, table: _Table[Interaction], sources: dict[_SourceKey, str]) -> None:
-        self._t = table
+        super().__init__(table)
         self._sources = sources
         self._staged_sources: dict[_SourceKey, str] = {}
 
@@ -235,9 +234,6 @@ class _Interactions:
         self._t.add(interaction)
         self._staged_sources[key] = interaction.id
 
-    def get(self, org_id: OrgId, interaction_id: InteractionId) -> Interaction:
-        return self._t.get(interaction_id, lambda i: i.org_id == org_id)
-
     def find_by_source(self, org_id: OrgId, source: str, source_ref: str) -> Interaction | None:
         key = (org_id, source, source_ref)
         found = self._staged_sources.get(key, self._sources.get(key))
@@ -248,9 +244,6 @@ class _Interactions:
     ) -> dict[tuple[str, str], Interaction]:
         found = {ref: self.find_by_source(org_id, *ref) for ref in refs}
         return {ref: interaction for ref, interaction in found.items() if interaction is not None}
-
-    def update(self, interaction: Interaction, *, expected_version: int) -> None:
-        self._t.update(interaction, expected_version)
 
     def page(self, query: InteractionQuery) -> InteractionPage:
         return interaction_page(query, self._t.values())

@@ -258,12 +258,13 @@ class InteractionService:
 
     def _capture(self, uow: UnitOfWork, me: Actor, prepared: _Prepared) -> Interaction:
         """``prepared`` stored, named and audited; the caller knows it is not stored yet."""
-        change = commands.capture_checked(
+        change = commands.capture(
             interaction_id=InteractionId(self._ctx.ids()),
             actor=me,
             now=self._ctx.clock.now(),
             draft=prepared.draft,
             tags=prepared.tags,
+            draft_checked=True,
         )
         uow.interactions.add(change.after)
         self._ctx.recorded(uow, me.org_id, INTERACTIONS, change)

@@ -27,7 +27,7 @@ from contactlog_core.domain.leads.model import (
     TouchKind,
 )
 from contactlog_core.domain.leads.queries import LeadQuery, LeadRow, LeadSort, LeadView
-from contactlog_core.domain.organisations.model import Actor, Organisation, OrgId
+from contactlog_core.domain.organisations.model import Actor, OrgId
 from contactlog_core.domain.shared import validation as check
 from contactlog_core.domain.shared.events import Change
 from contactlog_core.domain.shared.paging import (
@@ -41,7 +41,7 @@ from contactlog_core.domain.shared.paging import (
 from contactlog_core.domain.shared.text import search_terms
 from contactlog_core.errors import ValidationError
 from contactlog_core.instants import require_aware
-from contactlog_core.ports import AgingBatch, UnitOfWork
+from contactlog_core.ports import AgingBatch, AgingRequest, UnitOfWork
 
 __all__ = ["LeadService", "SweepReport"]
 
@@ -79,7 +79,8 @@ class SweepReport:
         )
 
 
-_Decide = Callable[[UnitOfWork, Lead, Actor, DateTime, Organisation], Change[Lead]]
+# (uow, lead, actor) -> the arguments of a command that the unit of work finds.
+_LookUp = Callable[[UnitOfWork, Lead, Actor], dict[str, Any]]
 
 
 def _lead_id(value: object) -> LeadId:
@@ -129,13 +130,7 @@ class LeadService:
 
     def schedule(self, actor: Actor, lead_id: str, *, at: DateTime) -> Lead:
         """Set or move the lead's next follow-up to ``at`` (in the future); owner only."""
-        return self._run(
-            actor,
-            lead_id,
-            lambda _, lead, me, now, org: commands.schedule(
-                lead, me, now, org.timezone, self._ctx.policy, aging=org.aging, at=at
-            ),
-        )
+        return self._run(actor, lead_id, commands.schedule, at=at)
 
     def touch(
         self, actor: Actor, lead_id: str, *, kind: TouchKind | str = TouchKind.CALL, note: str = ""
@@ -145,47 +140,24 @@ class LeadService:
         The ``note`` is kept with the audit event.
         """
         note = commands.validate_note(note)
-        return self._run(
-            actor,
-            lead_id,
-            lambda _, lead, me, now, org: commands.touch(
-                lead, me, now, org.timezone, self._ctx.policy, aging=org.aging, kind=kind
-            ),
-            detail=(lambda _: {"note": note}) if note else None,
-        )
+        detail = (lambda _: {"note": note}) if note else None
+        return self._run(actor, lead_id, commands.touch, detail=detail, kind=kind)
 
     def claim(self, actor: Actor, lead_id: str) -> Lead:
         """Take an abandoned or available lead; of two claimers exactly one wins.
 
         The other gets ``LockedByOther`` naming the winner.
         """
-        return self._run(
-            actor,
-            lead_id,
-            lambda _, lead, me, now, org: commands.claim(
-                lead, me, now, org.timezone, self._ctx.policy, aging=org.aging
-            ),
-        )
+        return self._run(actor, lead_id, commands.claim)
 
     def assign(self, actor: Actor, lead_id: str, assignee: str) -> Lead:
         """Give the lead to a colleague: its owner may, or anyone who outranks the owner."""
 
-        def decide(
-            uow: UnitOfWork, lead: Lead, me: Actor, now: DateTime, org: Organisation
-        ) -> Change[Lead]:
+        def assignee_and_owner_role(uow: UnitOfWork, lead: Lead, me: Actor) -> dict[str, Any]:
             person = self._ctx.staff_of(uow, me.org_id, assignee)
-            return commands.assign(
-                lead,
-                me,
-                now,
-                org.timezone,
-                self._ctx.policy,
-                aging=org.aging,
-                assignee=person,
-                owner_role=self._ctx.role_of(uow, lead.org_id, lead.owner),
-            )
+            return {"assignee": person, "owner_role": self._owner_role(uow, lead)}
 
-        return self._run(actor, lead_id, decide)
+        return self._run(actor, lead_id, commands.assign, looked_up=assignee_and_owner_role)
 
     def archive(
         self,
@@ -196,33 +168,18 @@ class LeadService:
         note: str = "",
     ) -> Lead:
         """Archive the lead as lost or not to be contacted; it is kept and stays searchable."""
-
-        def decide(
-            uow: UnitOfWork, lead: Lead, me: Actor, now: DateTime, org: Organisation
-        ) -> Change[Lead]:
-            return commands.archive(
-                lead,
-                me,
-                now,
-                org.timezone,
-                self._ctx.policy,
-                aging=org.aging,
-                reason=reason,
-                note=note,
-                owner_role=self._ctx.role_of(uow, lead.org_id, lead.owner),
-            )
-
-        return self._run(actor, lead_id, decide)
-
-    def reactivate(self, actor: Actor, lead_id: str) -> Lead:
-        """Bring an archived lead back, owned by ``actor`` (needs ``reactivate_lead``)."""
         return self._run(
             actor,
             lead_id,
-            lambda _, lead, me, now, org: commands.reactivate(
-                lead, me, now, org.timezone, self._ctx.policy, aging=org.aging
-            ),
+            commands.archive,
+            looked_up=lambda uow, lead, _: {"owner_role": self._owner_role(uow, lead)},
+            reason=reason,
+            note=note,
         )
+
+    def reactivate(self, actor: Actor, lead_id: str) -> Lead:
+        """Bring an archived lead back, owned by ``actor`` (needs ``reactivate_lead``)."""
+        return self._run(actor, lead_id, commands.reactivate)
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -338,16 +295,14 @@ class LeadService:
         return SweepReport(now=now, organisations=len(orgs), transitions=totals)
 
     def _sweep_org(self, org_id: OrgId, cutoffs: AgingCutoffs, size: int) -> Any:
-        after = None
+        request = AgingRequest(org_id, cutoffs, after=None, size=size, new_id=self._ctx.ids)
         while True:
             with self._ctx.store.unit_of_work() as uow:
-                batch = uow.leads.age_batch(
-                    org_id, cutoffs, after=after, size=size, new_id=self._ctx.ids
-                )
+                batch = uow.leads.age_batch(request)
             yield batch
             if batch.next is None:
                 return
-            after = batch.next
+            request = attrs.evolve(request, after=batch.next)
 
     # --- plumbing ------------------------------------------------------------------------
 
@@ -382,15 +337,29 @@ class LeadService:
         self,
         actor: Actor,
         lead_id: str,
-        decide: _Decide,
+        command: Callable[..., Change[Lead]],
+        *,
+        looked_up: _LookUp | None = None,
         detail: Callable[[Change[Lead]], dict[str, Any] | None] | None = None,
+        **arguments: Any,
     ) -> Lead:
-        def in_its_organisation(
-            uow: UnitOfWork, lead: Lead, me: Actor, now: DateTime
-        ) -> Change[Lead]:
-            return decide(uow, lead, me, now, uow.organisations.get(me.org_id))
+        """``command`` on the lead, as ``actor``, in the lead's organisation's zone and aging.
 
-        return self._ctx.change(actor, LEADS, lead_id, in_its_organisation, detail=detail)
+        ``looked_up`` adds the arguments the unit of work must find (a colleague,
+        the owner's role) once the lead is loaded.
+        """
+
+        def decide(uow: UnitOfWork, lead: Lead, me: Actor, now: DateTime) -> Change[Lead]:
+            org = uow.organisations.get(me.org_id)
+            found = {} if looked_up is None else looked_up(uow, lead, me)
+            return command(
+                lead, me, now, org.timezone, self._ctx.policy, aging=org.aging, **arguments, **found
+            )
+
+        return self._ctx.change(actor, LEADS, lead_id, decide, detail=detail)
+
+    def _owner_role(self, uow: UnitOfWork, lead: Lead) -> str | None:
+        return self._ctx.role_of(uow, lead.org_id, lead.owner)
 
 
 def _flag(value: object, field: str) -> bool:

@@ -13,13 +13,10 @@ import os
 from collections.abc import Callable
 from typing import TextIO
 
-from contactlog_core.adapters.sqlite import SqliteStore
-from contactlog_core.application import ContactLogApp
+from contactlog_core.cli import database
 from contactlog_core.exports import FORMATS
 
 __all__ = ["add_export_parser", "run_export"]
-
-EXIT_NO_DATABASE = 2
 
 
 def add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,7 +27,7 @@ def add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         description="Export the interactions a staff member sees (all, or a search) to a file."
         " XLSX and PDF need the export extra. The database file must exist.",
     )
-    export.add_argument("--db", required=True, help="the SQLite file; it must exist")
+    database.add_option(export)
     export.add_argument("--staff", required=True, metavar="STAFF_ID", help="export as this person")
     export.add_argument("--out", required=True, help="the file to write")
     export.add_argument(
@@ -45,14 +42,11 @@ def add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Export to ``args.out``; a one-line summary to ``out``. Library errors propagate."""
-    if not os.path.isfile(args.db):
-        print(f"contactlog: no database file at {args.db!r} (check --db)", file=err)
-        return EXIT_NO_DATABASE
+    if database.missing(args.db, err):
+        return database.EXIT_NO_DATABASE
     extension = os.path.splitext(args.out)[1].lstrip(".").lower()
     format = args.format or (extension if extension in FORMATS else "csv")
-    app = ContactLogApp(SqliteStore(args.db))
-    live = err.isatty()
-    try:
+    with database.app_on(args.db, err) as (app, live):
         count = app.interactions.export(
             app.actor(args.staff),
             args.out,
@@ -61,10 +55,6 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             client_id=args.client,
             progress=_progress(err) if live else None,
         )
-    finally:
-        app.close()
-        if live:
-            err.write("\n")
     print(f"exported {count} interaction(s) to {args.out} ({format})", file=out)
     return 0
 

@@ -10,19 +10,14 @@ reminders, for a web server to serve as a subscription.
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Callable
 from typing import TextIO
 
 from contactlog_core.adapters.ical_sink import ICalendarSink
-from contactlog_core.adapters.sqlite import SqliteStore
-from contactlog_core.application import ContactLogApp
 from contactlog_core.application.reminders import MAX_BATCH
-from contactlog_core.domain.shared.paging import whole_number
+from contactlog_core.cli import database
 
 __all__ = ["add_reminders_parser", "run_reminders"]
-
-EXIT_NO_DATABASE = 2
 
 
 def add_reminders_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,10 +30,14 @@ def add_reminders_parser(commands: argparse._SubParsersAction[argparse.ArgumentP
         description="Hand every due reminder request to the iCalendar sink; failed ones are"
         " retried by a later run. The database file must exist.",
     )
-    deliver.add_argument("--db", required=True, help="the SQLite file; it must exist")
+    database.add_option(deliver)
     deliver.add_argument("--ics-dir", required=True, help="where the .ics files are written")
     deliver.add_argument(
-        "--batch", type=_batch, default=100, metavar="N", help="requests read at a time"
+        "--batch",
+        type=database.batch_size(MAX_BATCH),
+        default=100,
+        metavar="N",
+        help="requests read at a time",
     )
     feed = actions.add_parser("feed", help="print one person's open reminders as one calendar")
     feed.add_argument("--ics-dir", required=True, help="the directory deliver writes to")
@@ -50,20 +49,13 @@ def run_reminders(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.action == "feed":
         out.write(ICalendarSink(args.ics_dir).feed(args.staff).decode())
         return 0
-    if not os.path.isfile(args.db):
-        print(f"contactlog: no database file at {args.db!r} (check --db)", file=err)
-        return EXIT_NO_DATABASE
+    if database.missing(args.db, err):
+        return database.EXIT_NO_DATABASE
     sink = ICalendarSink(args.ics_dir)
-    app = ContactLogApp(SqliteStore(args.db))
-    live = err.isatty()
-    try:
+    with database.app_on(args.db, err) as (app, live):
         report = app.reminders.deliver(
             sink, batch=args.batch, progress=_progress(err) if live else None
         )
-    finally:
-        app.close()
-        if live:
-            err.write("\n")
     print(report.summary(), file=out)
     for error in report.errors:
         print(f"  failed: {error}", file=err)
@@ -76,12 +68,3 @@ def _progress(stream: TextIO) -> Callable[[int, int], None]:
         stream.flush()
 
     return show
-
-
-def _batch(text: str) -> int:
-    try:
-        return whole_number(int(text), "batch", MAX_BATCH)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a whole number from 1 to {MAX_BATCH}, got {text!r}"
-        ) from None

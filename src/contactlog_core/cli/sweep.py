@@ -10,20 +10,16 @@ must fail loudly, not sweep a new empty database and report success.
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from typing import TextIO
 
 from contactlog_core.adapters.sqlite import SqliteStore
 from contactlog_core.application import ContactLogApp
 from contactlog_core.application.leads import DEFAULT_BATCH, MAX_BATCH
-from contactlog_core.domain.shared.paging import whole_number
+from contactlog_core.cli import database
 from contactlog_core.ports import AgingBatch
 
-__all__ = ["EXIT_NO_DATABASE", "add_sweep_parser", "run_sweep"]
-
-EXIT_NO_DATABASE = 2
-"""The exit code for a ``--db`` that is not an existing file (as for any usage error)."""
+__all__ = ["add_sweep_parser", "run_sweep"]
 
 
 _DESCRIPTION = (
@@ -40,10 +36,10 @@ def add_sweep_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         help="write every lead's aged status and audit each change (run it from cron)",
         description=_DESCRIPTION,
     )
-    sweep.add_argument("--db", required=True, help="the SQLite file to sweep; it must exist")
+    database.add_option(sweep, help="the SQLite file to sweep; it must exist")
     sweep.add_argument(
         "--batch-size",
-        type=_batch_size,
+        type=database.batch_size(MAX_BATCH),
         default=DEFAULT_BATCH,
         metavar="N",
         help=f"leads per transaction, 1 to {MAX_BATCH} (default: %(default)s)",
@@ -56,12 +52,8 @@ def run_sweep(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     Library errors propagate: the caller turns them into a message and an exit code.
     """
-    if not os.path.isfile(args.db):
-        print(
-            f"contactlog: no database file at {args.db!r}; sweep never creates one (check --db)",
-            file=err,
-        )
-        return EXIT_NO_DATABASE
+    if database.missing(args.db, err, why="; sweep never creates one"):
+        return database.EXIT_NO_DATABASE
     app = ContactLogApp(SqliteStore(args.db))
     progress = _Progress(err) if err.isatty() else None
     try:
@@ -99,13 +91,3 @@ class _Progress:
         if self._batches:
             self._stream.write("\n")
             self._stream.flush()
-
-
-def _batch_size(text: str) -> int:
-    # The library's own rule, checked before the database is opened, as a usage error.
-    try:
-        return whole_number(int(text), "batch_size", MAX_BATCH)
-    except ValueError:  # int("x")'s, or the library's ValidationError (a ValueError too)
-        raise argparse.ArgumentTypeError(
-            f"expected a whole number from 1 to {MAX_BATCH}, got {text!r}"
-        ) from None

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-import itertools
 import zoneinfo
 from collections.abc import Callable
 from functools import partial
@@ -50,7 +49,6 @@ from hypothesis.stateful import (
 from pendulum import DateTime
 
 from contactlog_core.adapters.memory import MemoryStore
-from contactlog_core.application import ContactLogApp
 from contactlog_core.clock import ManualClock
 from contactlog_core.domain.leads.model import ArchiveReason, Lead, LeadStatus
 from contactlog_core.domain.leads.queries import LeadRow
@@ -70,16 +68,10 @@ from contactlog_core.testing.lead_reference import (
     ref_owner,
     ref_status,
 )
+from contactlog_core.testing.machine_app import colleagues, outsider, replayable_app
 
 __all__ = ["LeadMachine", "clock_steps"]
 
-# Two of each role, so that equal rank and outranking both come up often.
-STAFF = (
-    ("Ann", "office_admin"),
-    ("Ben", "office_admin"),
-    ("Cat", "school_admin"),
-    ("Dan", "school_admin"),
-)
 COMMANDS = ("schedule", "touch", "claim", "assign", "archive", "reactivate")
 TOUCHES = ("call", "note", "email", "meeting")
 S = LeadStatus
@@ -138,23 +130,11 @@ class LeadMachine(RuleBasedStateMachine):
         self.zone = self.make_timezone()
         self.aging = self.make_aging()
         self.clock = ManualClock(self.make_start())
-        # Ids from a counter: Hypothesis replays need the same ids on every run.
-        counter = itertools.count(1)
-        self.app = ContactLogApp(
-            self.make_store(),
-            clock=self.clock,
-            policy=self.policy,
-            ids=lambda: f"id{next(counter):06d}",
-        )
+        self.app = replayable_app(self.make_store(), self.clock, self.policy)
         org = self.app.organisations.create("Northfield Sales", timezone=self.zone)
         self.app.organisations.set_aging(org.id, self.aging)
-        self.staff = [
-            self.app.actor(self.app.staff.add(org.id, name=n, role=r).id) for n, r in STAFF
-        ]
-        other = self.app.organisations.create("Elsewhere Ltd", timezone=self.zone)
-        self.outsider = self.app.actor(
-            self.app.staff.add(other.id, name="Eve", role="school_admin").id
-        )
+        self.staff = colleagues(self.app, org.id)
+        self.outsider = outsider(self.app, "Elsewhere Ltd", timezone=self.zone)
         self.ranks: dict[str, int] = {a.staff_id: self.policy.role(a.role).rank for a in self.staff}
         self.model: dict[str, RefLead] = {}
         self.versions: dict[str, int] = {}

@@ -13,7 +13,6 @@ to hold your own store or integration to the same rules::
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import pendulum
@@ -21,24 +20,17 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, precondition, rule
 
 from contactlog_core.adapters.memory import MemoryStore
-from contactlog_core.application import ContactLogApp
 from contactlog_core.clock import ManualClock
 from contactlog_core.domain.logs.model import ContactLog, FollowUpDraft, LogStatus
 from contactlog_core.domain.organisations.model import Actor
 from contactlog_core.domain.shared.policy import Permission, Policy
 from contactlog_core.errors import ContactLogError, InvalidTransition, NotFound
 from contactlog_core.ports import Store
+from contactlog_core.testing.machine_app import STAFF, colleagues, outsider, replayable_app
 from contactlog_core.testing.reference import RefLog, reference_outcome
 
 __all__ = ["OwnershipMachine"]
 
-# Two of each role, so that equal rank and outranking both come up often.
-STAFF = (
-    ("Ann", "office_admin"),
-    ("Ben", "office_admin"),
-    ("Cat", "school_admin"),
-    ("Dan", "school_admin"),
-)
 COMMANDS = ("take", "force_take", "assign", "surrender", "amend", "complete", "reopen")
 
 
@@ -59,22 +51,10 @@ class OwnershipMachine(RuleBasedStateMachine):
         super().__init__()
         self.clock = ManualClock(pendulum.datetime(2026, 11, 2, 9, tz="UTC"))
         self.policy = self.make_policy()
-        # Ids from a counter: Hypothesis replays need the same ids on every run.
-        counter = itertools.count(1)
-        self.app = ContactLogApp(
-            self.make_store(),
-            clock=self.clock,
-            policy=self.policy,
-            ids=lambda: f"id{next(counter):06d}",
-        )
+        self.app = replayable_app(self.make_store(), self.clock, self.policy)
         org = self.app.organisations.create("Northfield Primary", timezone="Europe/London")
-        self.staff = [
-            self.app.actor(self.app.staff.add(org.id, name=n, role=r).id) for n, r in STAFF
-        ]
-        other = self.app.organisations.create("Elsewhere Academy")
-        self.outsider = self.app.actor(
-            self.app.staff.add(other.id, name="Eve", role="school_admin").id
-        )
+        self.staff = colleagues(self.app, org.id)
+        self.outsider = outsider(self.app, "Elsewhere Academy")
         self.model: dict[str, RefLog] = {}
         self.follow_ups: dict[str, dict[str, bool]] = {}
 

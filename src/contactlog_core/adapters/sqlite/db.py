@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from contactlog_core.errors import StoreUnavailable, ValidationError
+from contactlog_core.errors import ConcurrencyConflict, StoreUnavailable, ValidationError
 
 __all__ = ["Database", "translated"]
 
@@ -56,3 +56,16 @@ class Database:
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         return self.run(sql, params).fetchall()
+
+    def conflict(
+        self, kind: str, record_id: str, expected_version: int, version_sql: str, key: Sequence[Any]
+    ) -> ConcurrencyConflict:
+        """Why a save of ``record_id`` at ``expected_version`` changed no row.
+
+        The error names the version stored now: the ``version`` column of the
+        row ``version_sql`` reads by ``key`` (``None`` once the record is gone).
+        Only a failed save asks.
+        """
+        row = self.one(version_sql, key)
+        actual = None if row is None else row["version"]
+        return ConcurrencyConflict(kind, record_id, expected_version, actual)

@@ -26,10 +26,8 @@ from typing import Any
 
 from contactlog_core.adapters.sqlite.db import Database
 from contactlog_core.adapters.sqlite.lead_status import NOW_STATUS, cutoff_params
-from contactlog_core.domain.leads.aging import AgingCutoffs
 from contactlog_core.domain.leads.model import LeadStatus
-from contactlog_core.domain.organisations.model import OrgId
-from contactlog_core.ports import AgingBatch, SweepKey
+from contactlog_core.ports import AgingBatch, AgingRequest
 
 __all__ = ["age_batch"]
 
@@ -153,13 +151,11 @@ UPDATE leads SET status = m.after, owner = NULL, version = leads.version + 1, up
 """
 
 
-def age_batch(
-    db: Database, org_id: OrgId, cutoffs: AgingCutoffs, *, after: SweepKey | None, size: int
-) -> AgingBatch:
-    """Age up to ``size`` of the organisation's leads after ``after``; see ``ports.LeadRepository``."""
+def age_batch(db: Database, request: AgingRequest) -> AgingBatch:
+    """Age the batch of leads ``request`` names; see ``ports.LeadRepository.age_batch``."""
     _sweeping(db)
     try:
-        batch = _age(db, org_id, cutoffs, after=after, size=size)
+        batch = _age(db, request)
     except BaseException:
         _as_before(db)
         raise
@@ -168,11 +164,9 @@ def age_batch(
     return batch
 
 
-def _age(
-    db: Database, org_id: OrgId, cutoffs: AgingCutoffs, *, after: SweepKey | None, size: int
-) -> AgingBatch:
-    params: dict[str, Any] = {"org_id": org_id, **cutoff_params(cutoffs)}
-    params.update(after=-1 if after is None else after, last=size - 1)
+def _age(db: Database, request: AgingRequest) -> AgingBatch:
+    params: dict[str, Any] = {"org_id": request.org_id, **cutoff_params(request.cutoffs)}
+    params.update(after=-1 if request.after is None else request.after, last=request.size - 1)
     end = db.one(_BATCH_END, params)
     params["until"] = 2**63 - 1 if end is None else end[0]
     db.run(_MOVES_TABLE)

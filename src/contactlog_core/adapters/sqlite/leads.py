@@ -10,14 +10,12 @@ through Python.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from typing import Any
 
 from contactlog_core.adapters.sqlite.db import Database
 from contactlog_core.adapters.sqlite.lead_status import NOW_OWNER, NOW_STATUS, cutoff_params
 from contactlog_core.adapters.sqlite.lead_sweep import age_batch
 from contactlog_core.adapters.sqlite.paging import order_by
-from contactlog_core.domain.leads.aging import AgingCutoffs
 from contactlog_core.domain.leads.model import ArchiveReason, Lead, LeadId, LeadStatus, TouchKind
 from contactlog_core.domain.leads.queries import (
     VIEW_STATUSES,
@@ -31,9 +29,9 @@ from contactlog_core.domain.leads.query_rules import stored_anchor
 from contactlog_core.domain.organisations.model import OrgId, StaffId
 from contactlog_core.domain.shared.paging import Page
 from contactlog_core.domain.shared.text import name_key
-from contactlog_core.errors import ConcurrencyConflict, NotFound
+from contactlog_core.errors import NotFound
 from contactlog_core.instants import from_micros, to_micros
-from contactlog_core.ports import AgingBatch, SweepKey
+from contactlog_core.ports import AgingBatch, AgingRequest
 
 __all__ = ["SqliteLeads", "lead_from_row", "lead_params"]
 
@@ -215,22 +213,12 @@ class SqliteLeads:
             UPDATE_LEAD, {**lead_params(lead), "expected_version": expected_version}
         )
         if changed.rowcount != 1:
-            row = self._db.one(SELECT_LEAD_VERSION, (lead.id, lead.org_id))
-            raise ConcurrencyConflict(
-                "lead", lead.id, expected_version, None if row is None else row[0]
-            )
+            key = (lead.id, lead.org_id)
+            raise self._db.conflict("lead", lead.id, expected_version, SELECT_LEAD_VERSION, key)
 
     def page(self, query: LeadQuery) -> Page[LeadRow]:
         return lead_page(self._db, query)
 
-    def age_batch(
-        self,
-        org_id: OrgId,
-        cutoffs: AgingCutoffs,
-        *,
-        after: SweepKey | None,
-        size: int,
-        new_id: Callable[[], str],
-    ) -> AgingBatch:
+    def age_batch(self, request: AgingRequest) -> AgingBatch:
         # The events are written in SQL, with ids made there of new_id's form (lead_sweep).
-        return age_batch(self._db, org_id, cutoffs, after=after, size=size)
+        return age_batch(self._db, request)

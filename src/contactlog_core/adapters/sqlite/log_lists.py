@@ -32,7 +32,7 @@ from contactlog_core.domain.organisations.model import OrgId, StaffId
 from contactlog_core.domain.shared.paging import Page
 from contactlog_core.instants import from_micros, to_micros
 
-__all__ = ["badge_counts", "follow_up_page", "log_page"]
+__all__ = ["LogLists", "badge_counts", "follow_up_page", "log_page"]
 
 LOG_COUNTS_OF_ORG = "SELECT status, n FROM log_counts WHERE org_id = ?"
 
@@ -96,6 +96,22 @@ SELECT f.id, f.log_id, l.subject AS log_subject, f.due_at, f.reason, f.priority,
   FROM follow_ups f JOIN logs l ON l.id = f.log_id LEFT JOIN staff a ON a.id = f.assigned_to
 """
 FOLLOW_UP_COUNT = "SELECT count(*) FROM follow_ups f"
+
+
+class LogLists:
+    """The log repository's questions of its lists, answered in SQL: ``SqliteLogs`` has them."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def list(self, query: LogQuery) -> Page[LogSummary]:
+        return log_page(self._db, query)
+
+    def badges(self, org_id: OrgId, staff_id: StaffId) -> Badges:
+        return badge_counts(self._db, org_id, staff_id)
+
+    def follow_ups(self, query: FollowUpQuery) -> Page[FollowUpRow]:
+        return follow_up_page(self._db, query)
 
 
 def _log_filter(query: LogQuery) -> tuple[str, list[Any]]:

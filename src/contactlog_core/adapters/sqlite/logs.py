@@ -14,7 +14,7 @@ from typing import Any
 from pendulum import DateTime
 
 from contactlog_core.adapters.sqlite.db import Database
-from contactlog_core.adapters.sqlite.log_lists import badge_counts, follow_up_page, log_page
+from contactlog_core.adapters.sqlite.log_lists import LogLists
 from contactlog_core.domain.logs.model import (
     Channel,
     ContactLog,
@@ -25,17 +25,9 @@ from contactlog_core.domain.logs.model import (
     LogStatus,
     Priority,
 )
-from contactlog_core.domain.logs.queries import (
-    Badges,
-    FollowUpQuery,
-    FollowUpRow,
-    LogQuery,
-    LogSummary,
-)
 from contactlog_core.domain.organisations.model import OrgId, StaffId
-from contactlog_core.domain.shared.paging import Page
 from contactlog_core.domain.shared.text import fold
-from contactlog_core.errors import ConcurrencyConflict, NotFound, ValidationError
+from contactlog_core.errors import NotFound, ValidationError
 from contactlog_core.instants import from_micros, to_micros
 
 __all__ = ["SqliteLogs", "follow_up_from_row", "follow_up_params", "log_from_row", "log_params"]
@@ -110,9 +102,9 @@ UPDATE follow_ups SET open = (done_at IS NULL AND :log_open)
 """
 
 
-class SqliteLogs:
+class SqliteLogs(LogLists):
     def __init__(self, db: Database) -> None:
-        self._db = db
+        super().__init__(db)
         # What this unit of work read or wrote, so a save writes only what changed:
         # the log (for its follow-ups) and its row as stored (for its columns).
         self._loaded: dict[str, ContactLog] = {}
@@ -145,25 +137,14 @@ class SqliteLogs:
             update_log(columns), {**params, "expected_version": expected_version}
         )
         if changed.rowcount != 1:
-            row = self._db.one(SELECT_LOG_VERSION, (log.id, log.org_id))
-            raise ConcurrencyConflict(
-                "log", log.id, expected_version, None if row is None else row[0]
-            )
+            key = (log.id, log.org_id)
+            raise self._db.conflict("log", log.id, expected_version, SELECT_LOG_VERSION, key)
         self._write_follow_ups(log, previous=self._loaded.get(log.id))
         self._remember(log, params)
 
     def _remember(self, log: ContactLog, stored: dict[str, Any]) -> None:
         self._loaded[log.id] = log
         self._stored[log.id] = stored
-
-    def list(self, query: LogQuery) -> Page[LogSummary]:
-        return log_page(self._db, query)
-
-    def badges(self, org_id: OrgId, staff_id: StaffId) -> Badges:
-        return badge_counts(self._db, org_id, staff_id)
-
-    def follow_ups(self, query: FollowUpQuery) -> Page[FollowUpRow]:
-        return follow_up_page(self._db, query)
 
     def _write_follow_ups(self, log: ContactLog, previous: ContactLog | None) -> None:
         before = {} if previous is None else {f.id: f for f in previous.follow_ups}

@@ -18,7 +18,7 @@ from contactlog_core.domain.organisations.aging_policy import AgingPolicy
 from contactlog_core.domain.organisations.model import Organisation, OrgId, Staff, StaffId
 from contactlog_core.domain.organisations.reminder_settings import ReminderSettings
 from contactlog_core.domain.shared.text import name_key
-from contactlog_core.errors import ConcurrencyConflict, NotFound, ValidationError
+from contactlog_core.errors import NotFound, ValidationError
 from contactlog_core.instants import from_micros, to_micros
 from contactlog_core.serialization import structure, unstructure
 
@@ -63,8 +63,7 @@ class SqliteOrganisations:
         self._db = db
 
     def add(self, org: Organisation) -> None:
-        if self._db.one(SELECT_ORGANISATION, (org.id,)) is not None:
-            raise ValidationError("organisation.id", f"{org.id!r} already exists")
+        _refuse_taken(self._db, SELECT_ORGANISATION, "organisation", org.id)
         self._db.run(INSERT_ORGANISATION, organisation_params(org))
 
     def get(self, org_id: OrgId) -> Organisation:
@@ -76,9 +75,9 @@ class SqliteOrganisations:
     def update(self, org: Organisation, *, expected_version: int) -> None:
         params = {**organisation_params(org), "expected_version": expected_version}
         if self._db.run(UPDATE_ORGANISATION, params).rowcount != 1:
-            row = self._db.one(SELECT_ORGANISATION, (org.id,))
-            actual = None if row is None else row["version"]
-            raise ConcurrencyConflict("organisation", org.id, expected_version, actual)
+            raise self._db.conflict(
+                "organisation", org.id, expected_version, SELECT_ORGANISATION, (org.id,)
+            )
 
     def list(self) -> Sequence[Organisation]:
         return [organisation_from_row(r) for r in self._db.all(LIST_ORGANISATIONS)]
@@ -89,8 +88,7 @@ class SqliteStaff:
         self._db = db
 
     def add(self, staff: Staff) -> None:
-        if self._db.one(SELECT_STAFF, (staff.id,)) is not None:
-            raise ValidationError("staff.id", f"{staff.id!r} already exists")
+        _refuse_taken(self._db, SELECT_STAFF, "staff", staff.id)
         self._db.run(
             INSERT_STAFF,
             {
@@ -114,6 +112,12 @@ class SqliteStaff:
 
     def list(self, org_id: OrgId) -> Sequence[Staff]:
         return [staff_from_row(r) for r in self._db.all(LIST_STAFF, (org_id,))]
+
+
+def _refuse_taken(db: Database, select_sql: str, kind: str, record_id: str) -> None:
+    # The same refusal as the memory store's, before the primary key's less precise one.
+    if db.one(select_sql, (record_id,)) is not None:
+        raise ValidationError(f"{kind}.id", f"{record_id!r} already exists")
 
 
 def organisation_params(org: Organisation) -> dict[str, Any]:

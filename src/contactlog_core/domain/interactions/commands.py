@@ -32,14 +32,13 @@ from contactlog_core.domain.interactions.naming import describe
 from contactlog_core.domain.organisations.model import Actor
 from contactlog_core.domain.shared import validation as check
 from contactlog_core.domain.shared.events import Change
-from contactlog_core.domain.shared.policy import Permission, Policy
-from contactlog_core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from contactlog_core.domain.shared.policy import Permission, Policy, require_permission
+from contactlog_core.errors import InvalidTransition, NotFound, ValidationError
 from contactlog_core.instants import require_aware
 
 __all__ = [
     "InteractionChange",
     "capture",
-    "capture_checked",
     "redact",
     "relink",
     "rename",
@@ -58,36 +57,20 @@ def capture(
     now: DateTime,
     draft: InteractionDraft,
     tags: Sequence[str],
+    draft_checked: bool = False,
 ) -> InteractionChange:
     """A new interaction of ``actor``'s organisation from ``draft``, named and tagged.
 
     The description is the draft's, else ``describe``'s; ``tags`` are the
-    draft's own or the extractor's (the service decides), normalised.
+    draft's own or the extractor's (the service decides), normalised. With
+    ``draft_checked``, ``draft`` is what ``check_draft`` returned (a sync job
+    checks each draft first, to reject the bad ones with their reasons), and
+    checking it twice would only cost time.
     """
-    return capture_checked(
-        interaction_id=interaction_id,
-        actor=actor,
-        now=now,
-        draft=check_draft(draft),
-        tags=tags,
-    )
-
-
-def capture_checked(
-    *,
-    interaction_id: InteractionId,
-    actor: Actor,
-    now: DateTime,
-    draft: InteractionDraft,
-    tags: Sequence[str],
-) -> InteractionChange:
-    """``capture`` of a draft that ``check_draft`` returned, which is not checked again.
-
-    A sync job checks each draft before its transaction, to reject the bad
-    ones with their reasons; checking it twice would only cost time.
-    """
+    draft = draft if draft_checked else check_draft(draft)
     now = require_aware(now, "now")
-    interaction = Interaction(
+    by = actor.staff_id
+    captured = Interaction(
         id=InteractionId(check.identifier(interaction_id, "interaction_id")),
         org_id=actor.org_id,
         client=draft.client,
@@ -102,17 +85,11 @@ def capture_checked(
         description=_description(draft),
         tags=normalise_tags(tags),
         links=draft.links,
-        captured_by=actor.staff_id,
+        captured_by=by,
         captured_at=now,
         updated_at=now,
     )
-    return Change(
-        command=InteractionCommand.CAPTURE,
-        actor=actor.staff_id,
-        at=now,
-        before=None,
-        after=interaction,
-    )
+    return Change(command=InteractionCommand.CAPTURE, actor=by, at=now, before=None, after=captured)
 
 
 def rename(
@@ -155,10 +132,7 @@ def redact(
     body, description, counterpart and tags. ``redaction`` records who and when.
     """
     now = _may_change(interaction, actor, now, InteractionCommand.REDACT)
-    if not policy.allows(actor.role, Permission.REDACT_INTERACTION):
-        raise PermissionDenied(
-            Permission.REDACT_INTERACTION, actor.staff_id, InteractionCommand.REDACT
-        )
+    require_permission(policy, actor, Permission.REDACT_INTERACTION, InteractionCommand.REDACT)
     redaction = Redaction(by=actor.staff_id, at=now)
     return _settle(
         interaction, InteractionCommand.REDACT, actor, now, redaction=redaction, **_NO_CONTENT

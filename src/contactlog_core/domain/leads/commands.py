@@ -92,7 +92,7 @@ def add(
 
     With a ``follow_up_at`` (in the future) it is ``SCHEDULED``, else ``NOT_SCHEDULED``.
     """
-    now = _checked(now, timezone, policy, aging)
+    now = _Call.checked(actor, now, timezone, policy, aging).now
     rule = lead_rule_for(LeadCommand.ADD)
     assignee_id = None if assignee is None else _colleague(assignee, actor.org_id)
     lead = Lead(
@@ -129,9 +129,8 @@ def schedule(
     """Set the next follow-up (owner only); ``at`` must be in the future."""
     now = require_aware(now, "now")
     follow_up = _ahead(at, now, "at")
-    return _apply(
-        lead, LeadCommand.SCHEDULE, actor, now, timezone, policy, aging, follow_up_at=follow_up
-    )
+    call = _Call.checked(actor, now, timezone, policy, aging)
+    return _apply(lead, LeadCommand.SCHEDULE, call, follow_up_at=follow_up)
 
 
 def touch(
@@ -155,14 +154,15 @@ def touch(
         allowed = ", ".join(k.value for k in TouchKind if k in STAFF_TOUCHES)
         raise ValidationError("kind", f"{chosen.value!r} is not one of: {allowed}")
     validate_note(note)
-    return _apply(lead, LeadCommand.TOUCH, actor, now, timezone, policy, aging, touch_kind=chosen)
+    call = _Call.checked(actor, now, timezone, policy, aging)
+    return _apply(lead, LeadCommand.TOUCH, call, touch_kind=chosen)
 
 
 def claim(
     lead: Lead, actor: Actor, now: DateTime, timezone: str, policy: Policy, *, aging: AgingPolicy
 ) -> LeadChange:
     """Take an abandoned or available lead: first come, first served."""
-    return _apply(lead, LeadCommand.CLAIM, actor, now, timezone, policy, aging)
+    return _apply(lead, LeadCommand.CLAIM, _Call.checked(actor, now, timezone, policy, aging))
 
 
 def assign(
@@ -177,17 +177,8 @@ def assign(
     owner_role: str | None = None,
 ) -> LeadChange:
     """Give the lead to ``assignee``: the owner may, or anyone who outranks the owner's role."""
-    return _apply(
-        lead,
-        LeadCommand.ASSIGN,
-        actor,
-        now,
-        timezone,
-        policy,
-        aging,
-        owner_role=owner_role,
-        assignee=assignee,
-    )
+    call = _Call.checked(actor, now, timezone, policy, aging)
+    return _apply(lead, LeadCommand.ASSIGN, call, owner_role=owner_role, assignee=assignee)
 
 
 def archive(
@@ -203,36 +194,24 @@ def archive(
     owner_role: str | None = None,
 ) -> LeadChange:
     """Archive the lead as lost or do-not-contact; it stops aging and stays searchable."""
-    return _apply(
-        lead,
-        LeadCommand.ARCHIVE,
-        actor,
-        now,
-        timezone,
-        policy,
-        aging,
-        owner_role=owner_role,
-        archived_reason=check.choice(reason, ArchiveReason, "reason"),
-        archive_note=validate_note(note, "archive_note"),
-    )
+    archived: dict[str, Any] = {
+        "archived_reason": check.choice(reason, ArchiveReason, "reason"),
+        "archive_note": validate_note(note, "archive_note"),
+    }
+    call = _Call.checked(actor, now, timezone, policy, aging)
+    return _apply(lead, LeadCommand.ARCHIVE, call, owner_role=owner_role, **archived)
 
 
 def reactivate(
     lead: Lead, actor: Actor, now: DateTime, timezone: str, policy: Policy, *, aging: AgingPolicy
 ) -> LeadChange:
     """Bring an archived lead back, unscheduled, owned by ``actor`` (needs ``reactivate_lead``)."""
-    return _apply(
-        lead,
-        LeadCommand.REACTIVATE,
-        actor,
-        now,
-        timezone,
-        policy,
-        aging,
-        archived_reason=None,
-        archive_note="",
-        follow_up_at=None,
-    )
+    call = _Call.checked(actor, now, timezone, policy, aging)
+    return _apply(lead, LeadCommand.REACTIVATE, call, **_REACTIVATED)
+
+
+# What reactivating clears: the archive's reason and note, and any follow-up.
+_REACTIVATED: dict[str, Any] = {"archived_reason": None, "archive_note": "", "follow_up_at": None}
 
 
 def age_change(lead: Lead, cutoffs: AgingCutoffs) -> LeadChange | None:
@@ -258,23 +237,45 @@ def validate_note(note: object, field: str = "note") -> str:
     return check.text(note, field, max_length=MAX_NOTE, required=False)
 
 
+@attrs.frozen
+class _Call:
+    """One call of a lead command: who, when, in which zone, under which policies; checked once."""
+
+    actor: Actor
+    now: DateTime
+    timezone: str
+    policy: Policy
+    aging: AgingPolicy
+
+    @classmethod
+    def checked(
+        cls, actor: Actor, now: object, timezone: str, policy: object, aging: object
+    ) -> _Call:
+        """The zone, both policies and ``now`` checked (in that order), or ``ValidationError``."""
+        require_timezone(timezone)
+        if not isinstance(policy, Policy):
+            raise ValidationError(
+                "policy",
+                f"expected the roles Policy, got {type(policy).__name__} (aging goes in aging=)",
+            )
+        if not isinstance(aging, AgingPolicy):
+            raise ValidationError("aging", f"expected an AgingPolicy, got {type(aging).__name__}")
+        return cls(actor, require_aware(now, "now"), timezone, policy, aging)
+
+
 def _apply(
     lead: Lead,
     command: LeadCommand,
-    actor: Actor,
-    now: DateTime,
-    timezone: str,
-    policy: Policy,
-    aging: AgingPolicy,
+    call: _Call,
     *,
     owner_role: str | None = None,
     assignee: Staff | None = None,
     touch_kind: TouchKind | None = None,
     **changes: Any,
 ) -> LeadChange:
-    now = _checked(now, timezone, policy, aging)
+    actor, now, timezone, aging = call.actor, call.now, call.timezone, call.aging
     settled = settle(lead, now, timezone, aging)
-    rule = authorise_lead(settled, command, actor, policy, owner_role)
+    rule = authorise_lead(settled, command, actor, call.policy, owner_role)
     assignee_id = None if assignee is None else _colleague(assignee, lead.org_id)
     if rule.restarts_clock:
         changes.update(
@@ -305,19 +306,6 @@ def _owner_after(
         LeadOwnerAfter.ASSIGNEE_OR_ACTOR: assignee or actor.staff_id,
         LeadOwnerAfter.UNCHANGED: owner,
     }[rule.owner_after]
-
-
-def _checked(now: object, timezone: str, policy: object, aging: object) -> DateTime:
-    """``now`` as an aware instant, once the zone and both policies are the right things."""
-    require_timezone(timezone)
-    if not isinstance(policy, Policy):
-        raise ValidationError(
-            "policy",
-            f"expected the roles Policy, got {type(policy).__name__} (aging goes in aging=)",
-        )
-    if not isinstance(aging, AgingPolicy):
-        raise ValidationError("aging", f"expected an AgingPolicy, got {type(aging).__name__}")
-    return require_aware(now, "now")
 
 
 def _colleague(staff: Staff, org_id: OrgId) -> StaffId:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from contactlog_core.domain.leads.aging import AgingCutoffs, settled_as, status_by_cutoffs
 from contactlog_core.domain.leads.model import Lead
 from contactlog_core.domain.leads.queries import VIEW_STATUSES, LeadQuery, LeadRow, LeadSort, cue_of
 from contactlog_core.domain.organisations.model import Staff
-from contactlog_core.domain.shared.paging import Page, ordered, page_of
-from contactlog_core.domain.shared.text import name_key
+from contactlog_core.domain.shared.paging import Page, ordered, page_of, sort_keys
+from contactlog_core.domain.shared.text import name_key, name_matches, sortable_name
 
 __all__ = ["lead_page", "lead_row", "stored_anchor"]
 
@@ -50,15 +50,11 @@ def lead_row(lead: Lead, cutoffs: AgingCutoffs, staff: Mapping[str, Staff]) -> L
     )
 
 
-_KEYS: dict[LeadSort, Callable[[LeadRow], Any]] = {
-    LeadSort.NAME: lambda r: name_key(r.name),
-    LeadSort.STATUS: lambda r: r.status.value,
-    LeadSort.OWNER_NAME: lambda r: None if r.owner_name is None else name_key(r.owner_name),
-    LeadSort.FOLLOW_UP_AT: lambda r: r.follow_up_at,
-    LeadSort.LAST_TOUCH_AT: lambda r: r.last_touch_at,
-    LeadSort.CREATED_AT: lambda r: r.created_at,
-    LeadSort.UPDATED_AT: lambda r: r.updated_at,
-}
+_KEYS = sort_keys(
+    LeadSort,
+    name=lambda r: name_key(r.name),
+    owner_name=lambda r: sortable_name(r.owner_name),
+)
 
 
 def lead_page(query: LeadQuery, leads: Iterable[Lead], staff: Mapping[str, Staff]) -> Page[LeadRow]:
@@ -68,7 +64,7 @@ def lead_page(query: LeadQuery, leads: Iterable[Lead], staff: Mapping[str, Staff
     for lead in leads:
         if lead.org_id != query.org_id or not _in_range(lead, query):
             continue
-        if query.name_terms and not _name_matches(lead, query.name_terms):
+        if query.name_terms and not name_matches(lead.name, query.name_terms):
             continue
         row = lead_row(lead, query.cutoffs, staff)
         if row.status in statuses and (query.owner is None or row.owner == query.owner):
@@ -83,8 +79,3 @@ def _in_range(lead: Lead, query: LeadQuery) -> bool:
     if at is None:
         return False
     return (query.starts is None or at >= query.starts) and (query.ends is None or at < query.ends)
-
-
-def _name_matches(lead: Lead, terms: tuple[str, ...]) -> bool:
-    key = name_key(lead.name)
-    return all(" " + term in key for term in terms)

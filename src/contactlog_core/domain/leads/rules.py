@@ -19,13 +19,8 @@ from contactlog_core.domain.leads.model import Lead, LeadCommand, LeadStatus
 from contactlog_core.domain.organisations.model import Actor
 from contactlog_core.domain.shared import validation as check
 from contactlog_core.domain.shared.policy import Permission, Policy
-from contactlog_core.errors import (
-    InvalidTransition,
-    LockedByOther,
-    NotFound,
-    PermissionDenied,
-    ValidationError,
-)
+from contactlog_core.domain.shared.rule_tables import anyone, edge_label, permitted, state_diagram
+from contactlog_core.errors import InvalidTransition, LockedByOther, NotFound, ValidationError
 
 __all__ = [
     "AGING_EDGES",
@@ -192,10 +187,6 @@ def _locked(lead: Lead, rule: LeadRule) -> LockedByOther:
     return LockedByOther(lead.id, str(lead.owner), rule.command, kind="lead")
 
 
-def _anyone(lead: Lead, rule: LeadRule, actor: Actor, policy: Policy, owner: str | None) -> None:
-    return None
-
-
 def _owner_only(
     lead: Lead, rule: LeadRule, actor: Actor, policy: Policy, owner: str | None
 ) -> None:
@@ -214,29 +205,22 @@ def _owner_or_outranks(
         raise _locked(lead, rule)
 
 
-def _permitted(lead: Lead, rule: LeadRule, actor: Actor, policy: Policy, owner: str | None) -> None:
-    assert rule.permission is not None, "a PERMISSION rule names its permission"
-    if not policy.allows(actor.role, rule.permission):
-        raise PermissionDenied(rule.permission, actor.staff_id, rule.command)
-
-
 _Check = Callable[[Lead, LeadRule, Actor, Policy, "str | None"], None]
 _WHO_CHECKS: dict[LeadWho, _Check] = {
-    LeadWho.STAFF: _anyone,
+    LeadWho.STAFF: anyone,
     LeadWho.OWNER: _owner_only,
     LeadWho.OWNER_OR_OUTRANKS: _owner_or_outranks,
-    LeadWho.PERMISSION: _permitted,
+    LeadWho.PERMISSION: permitted,
 }
 
 
 def lead_mermaid_diagram() -> str:
     """The lead table and the aging edges as a Mermaid state diagram (the docs embed this text)."""
-    lines = ["stateDiagram-v2"]
-    for rule in LEAD_RULES:
-        who = rule.permission.value if rule.permission else rule.who.value
-        sources = [str(s) for s in LeadStatus if s in rule.sources] or ["[*]"]
-        targets = [str(s) for s in LeadStatus if s in rule.targets]
-        for source in sources:
-            lines.extend(f"    {source} --> {t}: {rule.command} ({who})" for t in targets)
-    lines.extend(f"    {e.source} --> {e.target}: {e.trigger}" for e in AGING_EDGES)
-    return "\n".join(lines) + "\n"
+    commands = [
+        (source, target, edge_label(rule.command, rule.who, rule.permission))
+        for rule in LEAD_RULES
+        for source in [str(s) for s in LeadStatus if s in rule.sources] or ["[*]"]
+        for target in [str(s) for s in LeadStatus if s in rule.targets]
+    ]
+    aging = [(str(e.source), str(e.target), e.trigger) for e in AGING_EDGES]
+    return state_diagram(commands + aging)

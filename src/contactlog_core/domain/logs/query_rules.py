@@ -6,9 +6,9 @@ must give the same rows in the same order (a differential test checks it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pendulum import DateTime
 
@@ -25,8 +25,8 @@ from contactlog_core.domain.logs.queries import (
     LogSummary,
 )
 from contactlog_core.domain.organisations.model import Staff, StaffId
-from contactlog_core.domain.shared.paging import Page, ordered, page_of
-from contactlog_core.domain.shared.text import fold, name_key
+from contactlog_core.domain.shared.paging import Page, ordered, page_of, sort_keys
+from contactlog_core.domain.shared.text import fold, name_matches, sortable_name
 
 __all__ = [
     "Due",
@@ -39,6 +39,19 @@ __all__ = [
 ]
 
 R = TypeVar("R")
+
+# How each list sorts: a field not named here by the row's attribute of its name.
+_LOG_KEYS = sort_keys(
+    LogSort,
+    subject=lambda r: fold(r.subject),
+    owner_name=lambda r: sortable_name(r.owner_name),
+)
+_FOLLOW_UP_KEYS = sort_keys(
+    FollowUpSort,
+    priority=lambda r: r.priority.rank,
+    assignee=lambda r: sortable_name(r.assignee_name),
+    log_subject=lambda r: fold(r.log_subject),
+)
 
 
 def summary(log: ContactLog, owner_name: str | None) -> LogSummary:
@@ -60,25 +73,6 @@ def summary(log: ContactLog, owner_name: str | None) -> LogSummary:
     )
 
 
-def _owner_matches(terms: Sequence[str], owner: Staff | None) -> bool:
-    if not terms:
-        return True
-    if owner is None:
-        return False
-    key = name_key(owner.name)
-    return all(" " + term in key for term in terms)
-
-
-_LOG_KEYS: dict[LogSort, Callable[[LogSummary], Any]] = {
-    LogSort.SUBJECT: lambda r: fold(r.subject),
-    LogSort.STATUS: lambda r: r.status.value,
-    LogSort.OWNER_NAME: lambda r: None if r.owner_name is None else name_key(r.owner_name),
-    LogSort.CREATED_AT: lambda r: r.created_at,
-    LogSort.UPDATED_AT: lambda r: r.updated_at,
-    LogSort.NEXT_DUE_AT: lambda r: r.next_due_at,
-}
-
-
 def log_page(
     query: LogQuery, logs: Iterable[ContactLog], staff: Mapping[str, Staff]
 ) -> Page[LogSummary]:
@@ -88,17 +82,10 @@ def log_page(
         if log.org_id != query.org_id or (query.statuses and log.status not in query.statuses):
             continue
         owner = None if log.owner is None else staff.get(log.owner)
-        if _owner_matches(query.owner_terms, owner):
-            rows.append(summary(log, None if owner is None else owner.name))
+        if query.owner_terms and (owner is None or not name_matches(owner.name, query.owner_terms)):
+            continue
+        rows.append(summary(log, None if owner is None else owner.name))
     return page_of(ordered(rows, query.sort, _LOG_KEYS, lambda r: r.id), query.page, query.per_page)
-
-
-_FOLLOW_UP_KEYS: dict[FollowUpSort, Callable[[FollowUpRow], Any]] = {
-    FollowUpSort.DUE_AT: lambda r: r.due_at,
-    FollowUpSort.PRIORITY: lambda r: r.priority.rank,
-    FollowUpSort.ASSIGNEE: lambda r: None if r.assignee_name is None else name_key(r.assignee_name),
-    FollowUpSort.LOG_SUBJECT: lambda r: fold(r.log_subject),
-}
 
 
 def follow_up_page(

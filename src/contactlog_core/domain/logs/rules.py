@@ -15,7 +15,8 @@ import attrs
 from contactlog_core.domain.logs.model import ContactLog, LogCommand, LogStatus
 from contactlog_core.domain.organisations.model import Actor
 from contactlog_core.domain.shared.policy import Permission, Policy
-from contactlog_core.errors import InvalidTransition, LockedByOther, NotFound, PermissionDenied
+from contactlog_core.domain.shared.rule_tables import anyone, edge_label, permitted, state_diagram
+from contactlog_core.errors import InvalidTransition, LockedByOther, NotFound
 
 __all__ = [
     "OWNERSHIP_RULES",
@@ -128,10 +129,6 @@ def _held_by_other(log: ContactLog, actor: Actor) -> bool:
     return log.owner is not None and log.owner != actor.staff_id
 
 
-def _anyone(log: ContactLog, rule: Rule, actor: Actor, policy: Policy, holder: str | None) -> None:
-    return None
-
-
 def _owner_only(
     log: ContactLog, rule: Rule, actor: Actor, policy: Policy, holder: str | None
 ) -> None:
@@ -155,34 +152,24 @@ def _outranks_owner(
         raise LockedByOther(log.id, str(log.owner), rule.command)
 
 
-def _permitted(
-    log: ContactLog, rule: Rule, actor: Actor, policy: Policy, holder: str | None
-) -> None:
-    assert rule.permission is not None, "a PERMISSION rule names its permission"
-    if not policy.allows(actor.role, rule.permission):
-        raise PermissionDenied(rule.permission, actor.staff_id, rule.command)
-
-
 def _outranks(actor: Actor, holder_role: str | None, policy: Policy) -> bool:
     return holder_role is not None and policy.outranks(actor.role, holder_role)
 
 
 _Check = Callable[[ContactLog, Rule, Actor, Policy, "str | None"], None]
 _WHO_CHECKS: dict[Who, _Check] = {
-    Who.STAFF: _anyone,
+    Who.STAFF: anyone,
     Who.OWNER: _owner_only,
     Who.COULD_LOCK: _could_lock,
     Who.OUTRANKS_OWNER: _outranks_owner,
-    Who.PERMISSION: _permitted,
+    Who.PERMISSION: permitted,
 }
 
 
 def mermaid_diagram() -> str:
     """The ownership table as a Mermaid state diagram (the docs embed this text)."""
-    lines = ["stateDiagram-v2"]
-    for rule in OWNERSHIP_RULES:
-        who = rule.permission.value if rule.permission else rule.who.value
-        sources = [str(s) for s in sorted(rule.sources)] or ["[*]"]
-        for source in sources:
-            lines.append(f"    {source} --> {rule.target}: {rule.command} ({who})")
-    return "\n".join(lines) + "\n"
+    return state_diagram(
+        (source, str(rule.target), edge_label(rule.command, rule.who, rule.permission))
+        for rule in OWNERSHIP_RULES
+        for source in [str(s) for s in sorted(rule.sources)] or ["[*]"]
+    )

@@ -190,7 +190,10 @@ def plan_reminders(
         return []
     timezone = require_timezone(timezone)
     ours = {k: r for k, r in sent.items() if (r.org_id, r.log_id) == (after.org_id, after.id)}
-    wanted = {r.key: r for r in _wanted(before, after, settings, timezone, ours)}
+    reminded = {r.follow_up_id for r in ours.values()}
+    all_outstanding = settings.remind_later_follow_ups or before is None
+    due = [f for f in after.outstanding_follow_ups if all_outstanding or f.id in reminded]
+    wanted = {r.key: r for r in _wanted(after, due, settings, timezone)}
     plan = [_update(r, ours.get(key)) for key, r in wanted.items()]
     plan += [_cancel(ours[key], after) for key in sorted(ours.keys() - wanted.keys())]
     return [r for r in plan if r is not None]
@@ -213,20 +216,12 @@ def _cancel(last: ReminderRequest, after: ContactLog) -> ReminderRequest | None:
 
 
 def _wanted(
-    before: ContactLog | None,
-    after: ContactLog,
-    settings: ReminderSettings,
-    timezone: str,
-    sent: Mapping[str, ReminderRequest],
+    log: ContactLog, follow_ups: Iterable[FollowUp], settings: ReminderSettings, timezone: str
 ) -> Iterator[ReminderRequest]:
-    reminded = {r.follow_up_id for r in sent.values()}
-    eligible_later = settings.remind_later_follow_ups or before is None
-    for follow_up in after.outstanding_follow_ups:
-        if not (eligible_later or follow_up.id in reminded):
-            continue
-        for recipient in _recipients(after, follow_up, settings):
+    for follow_up in follow_ups:
+        for recipient in _recipients(log, follow_up, settings):
             for kind in settings.kinds:
-                yield _request(after, follow_up, recipient, kind, settings, timezone)
+                yield _request(log, follow_up, recipient, kind, settings, timezone)
 
 
 def _recipients(log: ContactLog, follow_up: FollowUp, settings: ReminderSettings) -> list[StaffId]:

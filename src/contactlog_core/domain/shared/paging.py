@@ -8,6 +8,7 @@ on its value, missing values last in either direction, ties by id.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from functools import cmp_to_key
@@ -30,6 +31,7 @@ __all__ = [
     "page_of",
     "page_size",
     "parse_sort",
+    "sort_keys",
     "whole_number",
 ]
 
@@ -112,6 +114,18 @@ class Page(Generic[T]):
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.per_page
+
+
+def sort_keys(sorts: type[K], **read: Callable[[Any], Any]) -> dict[K, Callable[[Any], Any]]:
+    """How ``ordered`` reads each field of ``sorts`` from a row.
+
+    A field named in ``read`` is read by its function there (a folded name, a
+    rank); any other is the row's attribute of the field's name, as it is.
+    """
+    unknown = read.keys() - {field.value for field in sorts}
+    if unknown:
+        raise ValueError(f"not fields of {sorts.__name__}: {', '.join(sorted(unknown))}")
+    return {field: read.get(field.value) or operator.attrgetter(field.value) for field in sorts}
 
 
 def ordered(

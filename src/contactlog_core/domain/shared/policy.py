@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
-from contactlog_core.errors import ValidationError
+from contactlog_core.errors import PermissionDenied, ValidationError
 
-__all__ = ["Permission", "Policy", "Role"]
+__all__ = ["Acting", "Permission", "Policy", "Role", "require_permission"]
 
 
 class Permission(StrEnum):
@@ -131,3 +131,19 @@ class Policy:
     def top_role(self) -> Role:
         """The highest-ranked role."""
         return max(self.roles, key=lambda r: r.rank)
+
+
+class Acting(Protocol):
+    """Who runs a command, as a permission check reads them (an ``Actor``)."""
+
+    @property
+    def staff_id(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
+
+
+def require_permission(policy: Policy, actor: Acting, permission: Permission, command: str) -> None:
+    """Refuse ``command`` with ``PermissionDenied`` unless ``actor``'s role holds ``permission``."""
+    if not policy.allows(actor.role, permission):
+        raise PermissionDenied(permission, actor.staff_id, command)

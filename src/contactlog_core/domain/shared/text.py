@@ -8,11 +8,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from contactlog_core.domain.shared import validation as check
 from contactlog_core.errors import ValidationError
 
-__all__ = ["MAX_SEARCH_TERMS", "fold", "name_key", "name_words", "search_terms"]
+__all__ = [
+    "MAX_SEARCH_TERMS",
+    "fold",
+    "name_key",
+    "name_matches",
+    "name_words",
+    "search_terms",
+    "sortable_name",
+]
 
 MAX_SEARCH_TERMS = 5
 _WORD = re.compile(r"\w+")
@@ -38,6 +47,17 @@ def name_key(name: str) -> str:
     ``" " + term`` found in it means ``term`` starts one of the words.
     """
     return "".join(" " + word for word in name_words(name))
+
+
+def sortable_name(name: str | None) -> str | None:
+    """``name_key`` of a name that may be missing: a list sorts by it, the missing last."""
+    return None if name is None else name_key(name)
+
+
+def name_matches(name: str, terms: Sequence[str]) -> bool:
+    """True when each of ``terms`` (from ``search_terms``) starts a word of ``name``."""
+    key = name_key(name)
+    return all(" " + term in key for term in terms)
 
 
 def search_terms(text: object, field: str) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ import pytest
 import contactlog_core as cl
 from contactlog_core.ports import Store
 
-__all__ = ["AppContract", "Seeds", "race"]
+__all__ = ["AppContract", "Seeds", "each_refused", "race"]
 
 START = pendulum.datetime(2026, 11, 2, 9, tz="UTC")
 
@@ -52,6 +52,13 @@ class Seeds:
     def record(self, **kw: object) -> cl.ContactLog:
         fields: dict[str, Any] = {"subject": "Parent called about the bus", **kw}
         return self.app.logs.record(self.alice, **fields)
+
+
+def each_refused(error: type[Exception], calls: Sequence[Callable[[], object]]) -> None:
+    """Each of ``calls`` raises ``error``."""
+    for call in calls:
+        with pytest.raises(error):
+            call()
 
 
 def race(actors: Sequence[cl.Actor], attempt: Callable[[cl.Actor], object]) -> list[object]:
@@ -94,15 +101,16 @@ class AppContract:
 
     def test_another_organisation_cannot_read_or_change_a_log(self, seeds: Seeds) -> None:
         log = seeds.record()
-        calls: list[Callable[[], object]] = [
-            lambda: seeds.app.logs.get(seeds.eve, log.id),
-            lambda: seeds.app.logs.take(seeds.eve, log.id),
-            lambda: seeds.app.logs.force_take(seeds.eve, log.id),
-            lambda: seeds.app.logs.assign(seeds.alice, log.id, seeds.eve.staff_id),
-        ]
-        for call in calls:
-            with pytest.raises(cl.NotFound):
-                call()
+        logs = seeds.app.logs
+        each_refused(
+            cl.NotFound,
+            [
+                lambda: logs.get(seeds.eve, log.id),
+                lambda: logs.take(seeds.eve, log.id),
+                lambda: logs.force_take(seeds.eve, log.id),
+                lambda: logs.assign(seeds.alice, log.id, seeds.eve.staff_id),
+            ],
+        )
         assert seeds.app.logs.get(seeds.alice, log.id) == log
         assert all(e.entity_id != log.id for e in seeds.app.audit.events(seeds.eve))
         assert {e.org_id for e in seeds.app.audit.events(seeds.eve)} == {seeds.eve.org_id}

@@ -11,7 +11,7 @@ import pytest
 import contactlog_core as cl
 from contactlog_core.domain.leads.model import Lead, LeadStatus
 from contactlog_core.ports import Store
-from contactlog_core.testing.contract.app_contract import START, Seeds, race
+from contactlog_core.testing.contract.app_contract import START, Seeds, each_refused, race
 
 __all__ = ["LeadContract"]
 
@@ -162,15 +162,16 @@ class LeadContract:
     def test_another_organisation_sees_no_lead(self, still: Seeds) -> None:
         lead = self._add(still)
         still.clock.set(START.add(days=9))
-        calls: list[Callable[[], object]] = [
-            lambda: still.app.leads.get(still.eve, lead.id),
-            lambda: still.app.leads.touch(still.eve, lead.id),
-            lambda: still.app.leads.claim(still.eve, lead.id),
-            lambda: still.app.leads.assign(still.alice, lead.id, still.eve.staff_id),
-        ]
-        for call in calls:
-            with pytest.raises(cl.NotFound):
-                call()
+        leads = still.app.leads
+        each_refused(
+            cl.NotFound,
+            [
+                lambda: leads.get(still.eve, lead.id),
+                lambda: leads.touch(still.eve, lead.id),
+                lambda: leads.claim(still.eve, lead.id),
+                lambda: leads.assign(still.alice, lead.id, still.eve.staff_id),
+            ],
+        )
         assert still.app.leads.lead_bank(still.eve).total == 0
 
     def test_the_sweep_writes_what_the_views_already_show(self, still: Seeds) -> None:

@@ -40,6 +40,11 @@ class Office:
         app.logs.complete(self.head, self.fees.id)
         app.logs.record(self.eve, subject="bus route")
 
+    def follow_up_lunch(self, **draft: Any) -> cl.ContactLog:
+        """Alan adds a follow-up to his lunch money log, due a day after the start."""
+        follow_up = cl.FollowUpDraft(due_at=START.add(days=1), **draft)
+        return self.app.logs.add_follow_up(self.alan, self.lunch.id, follow_up)
+
     def _staff(self, org_id: str, name: str, role: str) -> cl.Actor:
         return self.app.actor(self.app.staff.add(org_id, name=name, role=role).id)
 
@@ -171,7 +176,7 @@ class QueryContract:
 
     def test_badges_for_the_organisation_and_for_me(self, office: Office) -> None:
         logs = office.app.logs
-        logs.add_follow_up(office.alan, office.lunch.id, cl.FollowUpDraft(due_at=START.add(days=1)))
+        office.follow_up_lunch()
         badges = logs.badges(office.alice)
         assert (badges.organisation.open, badges.organisation.in_progress) == (1, 2)
         assert (badges.organisation.follow_ups, badges.organisation.total) == (2, 5)
@@ -187,16 +192,8 @@ class QueryContract:
 
     def test_my_follow_ups_are_what_my_badge_counts(self, office: Office) -> None:
         logs = office.app.logs
-        logs.add_follow_up(
-            office.alan,
-            office.lunch.id,
-            cl.FollowUpDraft(due_at=START.add(days=1), forward_to=office.alice.staff_id),
-        )
-        logs.add_follow_up(
-            office.alan,
-            office.lunch.id,
-            cl.FollowUpDraft(due_at=START.add(days=1), assigned_to=office.bob.staff_id),
-        )
+        office.follow_up_lunch(forward_to=office.alice.staff_id)
+        office.follow_up_lunch(assigned_to=office.bob.staff_id)
         # The forwarded one is unassigned on a log Alan holds: his as well as hers.
         for who, expected in ((office.alice, 2), (office.alan, 1), (office.bob, 1)):
             mine = logs.follow_ups(who, mine=True)
@@ -211,15 +208,7 @@ class QueryContract:
 
     def test_open_follow_ups_are_listed_soonest_first_overdue_flagged(self, office: Office) -> None:
         logs = office.app.logs
-        logs.add_follow_up(
-            office.alan,
-            office.lunch.id,
-            cl.FollowUpDraft(
-                due_at=START.add(days=1),
-                assigned_to=office.bob.staff_id,
-                priority=cl.Priority.URGENT,
-            ),
-        )
+        office.follow_up_lunch(assigned_to=office.bob.staff_id, priority=cl.Priority.URGENT)
         office.clock.set(START.add(days=1, hours=12))
         page = logs.follow_ups(office.alice)
         assert [(r.log_subject, r.overdue) for r in page.items] == [

@@ -53,7 +53,7 @@ checkpointed and copied once per contender, so each starts from the same data.
    default with the library's public pieces (as with an ORM in autocommit:
    load a lead, age it, save it, each in its own transaction): the lead ids
    by one ``SELECT``, then for each id one unit of work that ``uow.leads.get``s
-   the lead, asks ``domain.leads.commands.age_change`` (with the cutoffs worked out once), and saves a change with
+   the lead, asks ``domain.leads.commands.age_change``, and saves a change with
    ``uow.leads.update`` and the services' own ``Context.audit``. The issue's
    "at least 20x faster than a load-age-save loop" is read against this one.
 4. **loop, batched**: the same loop already tuned by hand: ``--batch-size``
@@ -513,14 +513,13 @@ def loop(path: Path, batch_size: int) -> Iterator[Work]:
         now = app.clock.now()
         with app.store.unit_of_work(read_only=True) as uow:
             (org,) = uow.organisations.list()
-        cutoffs = aging_cutoffs(now, org.timezone, org.aging)  # once, as the sweep does
         ids = [r[0] for r in ids_conn.execute("SELECT id FROM leads ORDER BY rowid")]
         changed = batches = 0
         for start in range(0, len(ids), batch_size):
             with app.store.unit_of_work() as uow:
                 for lead_id in ids[start : start + batch_size]:
                     lead = uow.leads.get(org.id, LeadId(lead_id))
-                    change = age_change(lead, cutoffs)
+                    change = age_change(lead, now, org.timezone, org.aging)
                     if change is None:
                         continue
                     uow.leads.update(change.after, expected_version=lead.version)

@@ -172,7 +172,7 @@ class LeadRepository(Protocol):
     def age_batch(self, request: AgingRequest) -> AgingBatch:
         """Write the aged status of the batch of leads ``request`` names.
 
-        Each lead is moved exactly as ``domain.leads.commands.age_change`` says
+        Each lead is moved exactly as ``domain.leads.commands.sweep_change`` says
         (``version + 1``, ``updated_at = cutoffs.now``, no owner once available;
         a lead written after ``cutoffs.now`` is left alone), with an ``age``
         audit event as ``domain.shared.audit.audit_event`` builds it, under an

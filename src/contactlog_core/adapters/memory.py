@@ -24,7 +24,7 @@ from contactlog_core.domain.interactions.query_rules import (
     sort_interactions,
     wanted,
 )
-from contactlog_core.domain.leads.commands import age_change
+from contactlog_core.domain.leads.commands import sweep_change
 from contactlog_core.domain.leads.model import LEAD_ENTITY, Lead, LeadStatus
 from contactlog_core.domain.leads.queries import LeadQuery, LeadRow
 from contactlog_core.domain.leads.query_rules import lead_page
@@ -204,7 +204,7 @@ class _Leads(_OfOrganisations[Lead]):
         batch = keyed[: request.size]
         transitions: dict[tuple[LeadStatus, LeadStatus], int] = {}
         for _, lead in batch:
-            change = age_change(lead, request.cutoffs)
+            change = sweep_change(lead, request.cutoffs)
             if change is None:
                 continue
             self._t.update(change.after, lead.version)

@@ -1,4 +1,4 @@
-"""The memory store's sweep: each move is the domain's ``age_change``, recorded as every change is."""
+"""The memory store's sweep: each move is the domain's ``sweep_change``, recorded as every change is."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ import pytest
 import contactlog_core as cl
 from contactlog_core.adapters.memory import MemoryStore
 from contactlog_core.domain.leads.aging import aging_cutoffs
-from contactlog_core.domain.leads.commands import age_change
+from contactlog_core.domain.leads.commands import sweep_change
 from contactlog_core.domain.shared.audit import audit_event
 from tests.support.lead_seeds import make_lead
 
 START = pendulum.datetime(2026, 11, 2, 9, tz="UTC")
 
 
-def test_the_sweep_moves_leads_by_age_change_and_records_them_under_the_apps_ids() -> None:
+def test_the_sweep_moves_leads_by_sweep_change_and_records_them_under_the_apps_ids() -> None:
     counter = itertools.count(1)
     store = MemoryStore()
     clock = cl.ManualClock(START)
@@ -35,7 +35,7 @@ def test_the_sweep_moves_leads_by_age_change_and_records_them_under_the_apps_ids
     report = app.leads.sweep()
 
     cutoffs = aging_cutoffs(clock.now(), org.timezone, org.aging)
-    expected = {i: age_change(lead, cutoffs) for i, lead in before.items()}
+    expected = {i: sweep_change(lead, cutoffs) for i, lead in before.items()}
     moved = {i: change for i, change in expected.items() if change is not None}
     assert set(moved) == {leads[0].id, leads[1].id}  # the scheduled one stays
     assert report.changed == 2

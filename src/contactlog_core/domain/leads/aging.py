@@ -20,7 +20,8 @@ fixed 24 hours: two days after 10:00 on the Saturday before the clocks go
 forward is 10:00 on Monday, 47 real hours later. ``aging_cutoffs`` turns the
 rule into plain instant comparisons that a database can evaluate set-based
 and that agree with ``age`` lead for lead; the sweep moves a lead with
-``commands.age_change``.
+``commands.sweep_change``
+(``commands.age_change`` for one lead).
 
 >>> import pendulum
 >>> touched = pendulum.datetime(2026, 3, 28, 10, tz="Europe/London")

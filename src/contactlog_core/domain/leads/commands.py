@@ -53,6 +53,7 @@ __all__ = [
     "claim",
     "reactivate",
     "schedule",
+    "sweep_change",
     "touch",
     "validate_note",
 ]
@@ -214,20 +215,29 @@ def reactivate(
 _REACTIVATED: dict[str, Any] = {"archived_reason": None, "archive_note": "", "follow_up_at": None}
 
 
-def age_change(lead: Lead, cutoffs: AgingCutoffs) -> LeadChange | None:
-    """The sweep's move of one lead at ``cutoffs.now`` (``AGE``, by nobody); ``None`` if none.
+def age_change(lead: Lead, now: DateTime, timezone: str, policy: AgingPolicy) -> LeadChange | None:
+    """The clock's move of one lead at ``now`` (``AGE``, by nobody); ``None`` if it has none.
 
-    The clock has moved the lead when its status by the cutoffs, or the lead
-    bank's no-owner rule, says other than what is stored. A lead written after
-    ``cutoffs.now`` is newer than the sweep knows, and is left alone: a sweep
-    that read the clock earlier never writes a lead back in time.
+    For one lead at a time: its deadlines are worked out from its own anchor.
+    A sweep over many leads asks ``sweep_change`` with cutoffs worked out once;
+    the two give the same change.
     """
-    if lead.updated_at > cutoffs.now:
+    now = require_aware(now, "now")
+    return _aged(lead, settle(lead, now, timezone, policy), now)
+
+
+def sweep_change(lead: Lead, cutoffs: AgingCutoffs) -> LeadChange | None:
+    """The sweep's move of one lead at ``cutoffs.now``: ``age_change`` by comparisons alone."""
+    return _aged(lead, settled_as(lead, status_by_cutoffs(lead, cutoffs)), cutoffs.now)
+
+
+def _aged(lead: Lead, settled: Lead, now: DateTime) -> LeadChange | None:
+    # The clock has moved the lead when its aged status, or the lead bank's no-owner rule,
+    # says other than what is stored. A lead written after ``now`` is newer than the clock
+    # reading knows, and is left alone: a sweep that read the clock earlier never writes a
+    # lead back in time.
+    if settled is lead or lead.updated_at > now:
         return None
-    settled = settled_as(lead, status_by_cutoffs(lead, cutoffs))
-    if settled is lead:
-        return None
-    now = cutoffs.now
     after = attrs.evolve(settled, updated_at=now, version=lead.version + 1)
     return Change(command=LeadCommand.AGE, actor=None, at=now, before=lead, after=after)
 

@@ -453,10 +453,10 @@ def test_settling_twice_is_settling_once(
     lead = data.draw(leads_around(now, [now, now - dt.timedelta(days=4)]))
     once = settle(lead, now, zone, policy)
     assert settle(once, now, zone, policy) == once
-    cutoffs = aging_cutoffs(now, zone, policy)
-    change = commands.age_change(lead, cutoffs)
+    change = commands.age_change(lead, now, zone, policy)
+    assert commands.sweep_change(lead, aging_cutoffs(now, zone, policy)) == change
     if change is not None:
-        assert commands.age_change(change.after, cutoffs) is None
+        assert commands.age_change(change.after, now, zone, policy) is None
 
 
 _FOLLOWS = {(e.source, e.target) for e in AGING_EDGES}
@@ -554,7 +554,7 @@ def test_a_lead_is_missed_past_due_abandoned_available_and_claimed(
     for at, before, after in milestones:
         assert (status_at(lead, at - US, zone), status_at(lead, at, zone)) == (before, after), at
     at_available = local(zone, *available)
-    swept = commands.age_change(lead, aging_cutoffs(at_available, zone, AGING))
+    swept = commands.age_change(lead, at_available, zone, AGING)
     assert swept is not None
     assert (swept.after.status, swept.after.owner, swept.actor) == (
         LeadStatus.AVAILABLE,

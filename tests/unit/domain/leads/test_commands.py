@@ -402,16 +402,27 @@ CUTOFFS_NOW = aging_cutoffs(NOW, LONDON, AGING)
 def test_the_sweep_records_what_the_clock_did_once() -> None:
     # Stored when it was abandoned, still alice's; by now it is ten days untouched.
     lead = attrs.evolve(lead_in(S.AVAILABLE), status=S.ABANDONED)
-    change = commands.age_change(lead, CUTOFFS_NOW)
+    change = commands.age_change(lead, NOW, LONDON, AGING)
     assert change is not None
     assert (change.command, change.actor, change.before, change.at) == ("age", None, lead, NOW)
     assert (change.after.status, change.after.owner, change.after.version) == (S.AVAILABLE, None, 2)
     assert change.after.updated_at == NOW
-    assert commands.age_change(change.after, CUTOFFS_NOW) is None
+    assert commands.age_change(change.after, NOW, LONDON, AGING) is None
+    assert commands.sweep_change(lead, CUTOFFS_NOW) == change
+    assert commands.sweep_change(change.after, CUTOFFS_NOW) is None
 
 
 def test_the_sweep_leaves_an_up_to_date_lead_alone() -> None:
-    assert commands.age_change(lead_in(S.PAST_DUE), CUTOFFS_NOW) is None
+    assert commands.age_change(lead_in(S.PAST_DUE), NOW, LONDON, AGING) is None
+    assert commands.sweep_change(lead_in(S.PAST_DUE), CUTOFFS_NOW) is None
+
+
+def test_the_sweep_leaves_a_lead_written_after_its_instant_alone() -> None:
+    # Stale by its facts, but written after the clock was read: newer than the sweep knows.
+    stale = attrs.evolve(lead_in(S.AVAILABLE), status=S.ABANDONED, updated_at=NOW.add(seconds=1))
+    assert commands.age_change(stale, NOW, LONDON, AGING) is None
+    assert commands.sweep_change(stale, CUTOFFS_NOW) is None
+    assert commands.age_change(stale, NOW.add(seconds=1), LONDON, AGING) is not None
 
 
 # every command, anywhere: the table's targets hold ------------------------------------------

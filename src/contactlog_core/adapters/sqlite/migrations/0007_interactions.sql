@@ -47,7 +47,7 @@ CREATE INDEX interactions_by_description ON interactions (org_id, description_ke
 CREATE INDEX interactions_by_counterpart ON interactions (org_id, counterpart_key, id);
 CREATE INDEX interactions_by_captured ON interactions (org_id, captured_at, id);
 
--- Words as the domain cuts them (domain.interactions.search.searchable_words),
+-- Words as the domain cuts them (domain.interaction_search.searchable_words),
 -- separated by spaces, after the organisation's own token: "_" and the hex of
 -- its id. The ascii tokenizer splits on nothing else that can occur in them (a
 -- hyphen belongs to a date; a word never holds "_", so no word or query word

@@ -13,7 +13,6 @@ import subprocess
 from pathlib import Path
 
 import attrs
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "docs" / "rules.md"
@@ -52,16 +51,26 @@ class Citation:
     section: str
 
 
+# Outside a git checkout (an unpacked source archive), every file but these is read.
+_NOT_SOURCE = frozenset({".git", ".nox", ".venv", "site", "build", "dist", "__pycache__"})
+
+
 def tracked_files() -> list[str]:
-    """The repository's files as git tracks them, relative to the root."""
+    """The repository's files as git tracks them (or, without git, as they lie), from the root."""
     try:
         listed = subprocess.run(
             ["git", "-C", str(ROOT), "ls-files", "-z"],
             capture_output=True,
             check=True,
         )
-    except (OSError, subprocess.CalledProcessError) as e:
-        pytest.skip(f"not a git checkout ({e})")
+    except (OSError, subprocess.CalledProcessError):
+        return [
+            str(path.relative_to(ROOT))
+            for path in ROOT.rglob("*")
+            if path.is_file()
+            and not _NOT_SOURCE.intersection(path.relative_to(ROOT).parts)
+            and not any(part.startswith(".") for part in path.relative_to(ROOT).parts[:-1])
+        ]
     return [name for name in listed.stdout.decode("utf-8").split("\0") if name]
 
 

@@ -28,8 +28,8 @@ def stored_anchor(lead: Lead) -> Any:
 
 def lead_row(lead: Lead, cutoffs: AgingCutoffs, staff: Mapping[str, Staff]) -> LeadRow:
     """``lead`` as the views show it at ``cutoffs.now``."""
-    now = settled_as(lead, status_by_cutoffs(lead, cutoffs))
-    status, owner = now.status, now.owner
+    as_of_now = settled_as(lead, status_by_cutoffs(lead, cutoffs))
+    status, owner = as_of_now.status, as_of_now.owner
     holder = None if owner is None else staff.get(owner)
     return LeadRow(
         id=lead.id,
